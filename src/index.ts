@@ -1,0 +1,43 @@
+/**
+ * beamcheck's public API. Everything a user or a property file may import is listed here
+ * explicitly; modules not exported here are internal and may change.
+ */
+
+// Terms
+export { Pid, Ref, Tuple, Bin, ErlFloat, Improper, TMap, t, bin, isTuple, isTagged, isPid, isRef, isAtom, isList, exception } from './term/Term.js';
+export type { Term, TermObject, Atom } from './term/Term.js';
+export { equals, compare, sortTerms } from './term/compare.js';
+export { format, formatAtom } from './term/format.js';
+export type { FormatOptions } from './term/format.js';
+export { toJson, fromJson, TermDecodeError } from './term/json.js';
+export type { Json } from './term/json.js';
+export { phash2 } from './term/phash2.js';
+
+// Processes
+export {
+  self, spawn, spawnLink, spawnMonitor, send, receive, sleep, link, unlink, monitor, demonitor, exitSignal,
+  trapExit, register, unregister, whereis, put, get, erase, getKeys, alias, unalias, sendAfter, startTimer,
+  cancelTimer, readTimer, now, makeRef, isAlive, processInfo, label, report, semantics, choose, yieldNow,
+  TIMEOUT,
+} from './kernel/api.js';
+export type { Timeout, SpawnOptions, ReceiveOptions, MonitorOptions, DemonitorOptions } from './kernel/api.js';
+export type { Op, ProcessBody, Matcher, Dest, AliasMode, MonitorAliasMode, ProcessInfoItem } from './kernel/effects.js';
+export { match } from './kernel/match.js';
+export { exit, raise, erlangError, throwValue, caught, exitReasonOf, ExitException, ErlangError, ThrownValue } from './kernel/errors.js';
+export type { Caught } from './kernel/errors.js';
+
+// Kernel
+export { Runtime } from './kernel/Runtime.js';
+export type { RuntimeOptions, Verdict, Semantics, BlockedProcess, ProcessSnapshot } from './kernel/Runtime.js';
+export { run } from './kernel/run.js';
+export type { RunResult } from './kernel/run.js';
+
+// Scheduling
+export { ChoiceLog, ReplayDivergedError } from './scheduler/ChoiceSource.js';
+export type { ChoiceSource, ChoicePoint, ChoiceKind } from './scheduler/ChoiceSource.js';
+export { RandomStrategy } from './scheduler/strategies/RandomStrategy.js';
+export { ReplayStrategy } from './scheduler/strategies/ReplayStrategy.js';
+export { SequenceStrategy } from './scheduler/strategies/SequenceStrategy.js';
+export { PctStrategy } from './scheduler/strategies/PctStrategy.js';
+export { toJsonLines, eventToJson } from './scheduler/Trace.js';
+export type { TraceEvent, TraceKind } from './scheduler/Trace.js';

@@ -1,0 +1,319 @@
+/**
+ * Virtual time, safety nets (budgets, deadlock report), the determinism guard and ETS tables.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  Runtime,
+  TIMEOUT,
+  cancelTimer,
+  exitSignal,
+  format,
+  match,
+  now,
+  readTimer,
+  receive,
+  run,
+  self,
+  send,
+  sendAfter,
+  sleep,
+  spawn,
+  spawnLink,
+  startTimer,
+  t,
+  type Op,
+  type Term,
+} from '../../src/index.js';
+import { etsCall } from '../../src/kernel/api.js';
+
+describe('virtual time', () => {
+  it('receive ... after fires at exactly the virtual deadline; the clock never goes back', () => {
+    const times: number[] = [];
+    const result = run(function* () {
+      times.push(yield* now());
+      yield* receive(match.eq('never'), { after: 250 });
+      times.push(yield* now());
+      yield* sleep(1000);
+      times.push(yield* now());
+    });
+    expect(times).toEqual([0, 250, 1250]);
+    expect(result.time).toBe(1250);
+    const clocks = result.trace.filter((e) => e.k === 'clock').map((e) => e.t);
+    expect(clocks).toEqual([...clocks].sort((a, b) => a - b));
+  });
+
+  it('a message arriving before the deadline cancels the timeout', () => {
+    const seen: Term[] = [];
+    run(function* () {
+      const me = yield* self();
+      yield* spawn(function* () {
+        yield* sleep(100);
+        yield* send(me, 'early');
+      });
+      const got = yield* receive(match.eq('early'), { after: 500 });
+      seen.push(got === TIMEOUT ? 'timeout' : got, yield* now());
+    });
+    expect(seen).toEqual(['early', 100]);
+  });
+
+  it('after 0 checks the mailbox once without waiting', () => {
+    const seen: Term[] = [];
+    run(function* () {
+      const got = yield* receive(undefined, { after: 0 });
+      seen.push(got === TIMEOUT ? 'timeout' : 'msg', yield* now());
+    });
+    expect(seen).toEqual(['timeout', 0]);
+  });
+
+  it('send_after delivers at its deadline; cancel_timer returns the remaining time and stops it', () => {
+    const seen: Term[] = [];
+    run(function* () {
+      const me = yield* self();
+      const keep = yield* sendAfter(me, 'kept', 100);
+      const drop = yield* sendAfter(me, 'cancelled', 50);
+      yield* sleep(20);
+      seen.push(yield* readTimer(keep), yield* cancelTimer(drop), yield* cancelTimer(drop));
+      seen.push(yield* receive(), yield* now());
+      const none = yield* receive(undefined, { after: 200 });
+      seen.push(none === TIMEOUT ? 'nothing else' : none);
+    }, { maxDelay: 0 });
+    expect(seen).toEqual([80, 30, false, 'kept', 100, 'nothing else']);
+  });
+
+  it('start_timer sends {:timeout, ref, msg}', () => {
+    const seen: Term[] = [];
+    run(function* () {
+      const ref = yield* startTimer(yield* self(), 'ping', 5);
+      const m = yield* receive();
+      seen.push(format(m).replace(String(ref), 'REF'));
+    });
+    expect(seen).toEqual(['{:timeout, REF, :ping}']);
+  });
+
+  it('timers to a process are cancelled when it dies', () => {
+    const result = run(function* () {
+      const victim = yield* spawn(function* () { yield* receive(); });
+      yield* sendAfter(victim, 'late', 100);
+      yield* exitSignal(victim, 'kill');
+    });
+    expect(result.trace.some((e) => e.k === 'timer_fire')).toBe(false);
+    expect(result.time).toBe(0);
+  });
+
+  it('maxDelay bounds how long a signal can stay in flight while the clock advances', () => {
+    // A message sent at t=0 must be delivered before a timer at t=maxDelay+1 fires, in every schedule.
+    for (const maxDelay of [0, 5]) {
+      for (let seed = 0; seed < 200; seed++) {
+        const seen: Term[] = [];
+        run(function* () {
+          const me = yield* self();
+          yield* sendAfter(me, 'timer', maxDelay + 1);
+          yield* spawn(function* () { yield* send(me, 'msg'); });
+          seen.push(yield* receive(), yield* receive());
+        }, { seed, maxDelay });
+        expect(seen).toEqual(['msg', 'timer']);
+      }
+    }
+  });
+
+  it('with maxDelay > 0 a timer can fire while a signal sent earlier is still in flight', () => {
+    const orders = new Set<string>();
+    for (let seed = 0; seed < 200; seed++) {
+      const seen: Term[] = [];
+      run(function* () {
+        const me = yield* self();
+        yield* sendAfter(me, 'timer', 3);
+        yield* spawn(function* () { yield* send(me, 'msg'); });
+        seen.push(yield* receive(), yield* receive());
+      }, { seed, maxDelay: 5 });
+      orders.add(seen.join(','));
+    }
+    expect(orders).toEqual(new Set(['msg,timer', 'timer,msg']));
+  });
+
+  it('the horizon stops a run that would tick forever', () => {
+    const result = run(function* () {
+      for (;;) yield* sleep(1000);
+    }, { maxTime: 10_000 });
+    expect(result.verdict).toEqual({ kind: 'horizon', time: 10_000 });
+  });
+});
+
+describe('safety nets', () => {
+  it('an endless ping-pong ends with a divergence verdict at the step budget', () => {
+    const result = run(function* () {
+      const me = yield* self();
+      const echo = yield* spawnLink(function* () {
+        for (;;) {
+          const m = yield* receive();
+          yield* send(me, m);
+        }
+      });
+      yield* send(echo, 'ball');
+      for (;;) yield* send(echo, yield* receive());
+    }, { maxSteps: 5_000 });
+    expect(result.verdict.kind).toBe('divergence');
+    if (result.verdict.kind === 'divergence') {
+      expect(result.verdict.budget).toBe('steps');
+      expect(result.verdict.detail).toContain('5000');
+    }
+    expect(result.steps).toBe(5_000);
+  });
+
+  it('unbounded spawning ends with a divergence verdict at the process budget', () => {
+    const result = run(function* () {
+      for (;;) yield* spawn(function* () { yield* receive(); });
+    }, { maxProcesses: 300 });
+    expect(result.verdict).toMatchObject({ kind: 'divergence', budget: 'processes' });
+  });
+
+  it('a mailbox flood ends with a divergence verdict at the mailbox budget', () => {
+    const result = run(function* () {
+      const sink = yield* spawn(function* () { yield* receive(match.eq('never')); });
+      for (;;) yield* send(sink, 'spam');
+    }, { maxMailbox: 500 });
+    expect(result.verdict).toMatchObject({ kind: 'divergence', budget: 'mailbox' });
+  });
+
+  it('a deadlock ends quiescent and the report names every blocked process and what it waits for', () => {
+    const result = run(function* () {
+      const me = yield* self();
+      const b = yield* spawn(function* () {
+        yield* receive(match.tagged('from_a'));
+      }, { label: 'b' });
+      yield* send(b, 'unrelated');
+      yield* send(me, 'noise');
+      yield* receive(match.tagged('from_b'));
+    });
+    expect(result.verdict.kind).toBe('quiescent');
+    if (result.verdict.kind !== 'quiescent') return;
+    expect(result.verdict.rootAlive).toBe(true);
+    const report = result.verdict.blocked.map((p) => `${p.label}: ${p.waitingFor} [${p.mailboxHead.join(', ')}]`);
+    expect(report).toEqual(['main: {:from_b, …} [:noise]', 'b: {:from_a, …} [:unrelated]']);
+  });
+
+  it('a run whose processes all exit is completed', () => {
+    expect(run(function* () { yield* spawn(function* () {}); }).verdict).toEqual({ kind: 'completed' });
+  });
+
+  it('user code that throws becomes the exit reason and the kernel keeps running', () => {
+    const result = run(function* () {
+      yield* spawn(function* () { throw new TypeError('bad'); });
+      yield* sleep(10);
+    });
+    const exit = result.trace.find((e) => e.k === 'exit' && e.pid.id === 1) as { reason: Term };
+    expect(format(exit.reason)).toBe('{%TypeError{message: "bad"}, []}');
+    expect(result.verdict).toEqual({ kind: 'completed' });
+  });
+});
+
+describe('determinism guard', () => {
+  it('Date.now, new Date, performance.now and setTimeout inside a process see virtual time', () => {
+    const seen: Term[] = [];
+    const before = Date.now();
+    run(function* () {
+      yield* sleep(1500);
+      seen.push(Date.now(), new Date().getTime(), Math.round(performance.now()));
+      let fired = false;
+      setTimeout(() => (fired = true), 100);
+      yield* sleep(99);
+      seen.push(fired);
+      yield* sleep(1);
+      seen.push(fired);
+    });
+    expect(seen).toEqual([1500, 1500, 1500, false, true]);
+    // Real time is back after the run.
+    expect(Date.now()).toBeGreaterThanOrEqual(before);
+  });
+
+  it('Math.random inside a run is seeded by the run and restored afterwards', () => {
+    const draw = (seed: number) => {
+      const xs: number[] = [];
+      run(function* () { xs.push(Math.random(), Math.random()); }, { seed });
+      return xs;
+    };
+    expect(draw(3)).toEqual(draw(3));
+    expect(draw(3)).not.toEqual(draw(4));
+    const original = Math.random;
+    run(function* () {});
+    expect(Math.random).toBe(original);
+  });
+
+  it('can be switched off', () => {
+    let sawReal = false;
+    run(function* () { sawReal = Date.now() > 1e12; }, { guard: false });
+    expect(sawReal).toBe(true);
+  });
+});
+
+describe('ETS tables', () => {
+  function* ets<T>(fn: string, args: object): Op<T> {
+    return yield* etsCall<T>({ fn, ...args } as never);
+  }
+
+  it('set tables insert, replace, look up and delete; tables die with their owner', () => {
+    const seen: Term[] = [];
+    run(function* () {
+      const me = yield* self();
+      const owner = yield* spawn(function* () {
+        yield* ets('new', { options: { name: 'tab', type: 'set', access: 'public' } });
+        yield* ets('insert', { table: 'tab', rows: [t('a', 1), t('b', 2)] });
+        yield* ets('insert', { table: 'tab', rows: [t('a', 3)] });
+        yield* send(me, 'ready');
+        yield* receive(match.eq('die'));
+      });
+      yield* receive(match.eq('ready'));
+      seen.push(yield* ets('lookup', { table: 'tab', key: 'a' }));
+      seen.push(yield* ets('lookup_element', { table: 'tab', key: 'b', pos: 2 }));
+      seen.push(yield* ets('info_size', { table: 'tab' }));
+      yield* ets('delete', { table: 'tab', key: 'a' });
+      seen.push(yield* ets('tab2list', { table: 'tab' }));
+      yield* exitSignal(owner, 'kill');
+      yield* sleep(1);
+      try {
+        yield* ets('lookup', { table: 'tab', key: 'b' });
+      } catch (e) {
+        seen.push((e as { error: Term }).error);
+      }
+    });
+    expect(format(seen)).toBe('[[a: 3], 2, 2, [b: 2], :badarg]');
+  });
+
+  it('protected tables reject writes from other processes; bags keep distinct rows', () => {
+    const seen: Term[] = [];
+    run(function* () {
+      const me = yield* self();
+      yield* ets('new', { options: { name: 'bag', type: 'bag' } });
+      yield* ets('insert', { table: 'bag', rows: [t('k', 1), t('k', 1), t('k', 2)] });
+      seen.push(yield* ets('lookup', { table: 'bag', key: 'k' }));
+      yield* spawn(function* () {
+        try {
+          yield* ets('insert', { table: 'bag', rows: [t('k', 3)] });
+          yield* send(me, 'written');
+        } catch (e) {
+          yield* send(me, (e as { error: Term }).error);
+        }
+      });
+      seen.push(yield* receive());
+    });
+    expect(format(seen)).toBe('[[k: 1, k: 2], :badarg]');
+  });
+});
+
+describe('Runtime driven step by step (for drivers)', () => {
+  it('runUntil advances virtual time and processes due timers only', () => {
+    const rt = new Runtime({ seed: 1 });
+    const log: Term[] = [];
+    rt.spawnRoot(function* () {
+      for (;;) {
+        yield* sleep(100);
+        log.push(yield* now());
+      }
+    });
+    rt.runUntil(350);
+    expect(log).toEqual([100, 200, 300]);
+    expect(rt.now).toBe(350);
+    rt.runUntil(400);
+    expect(log).toEqual([100, 200, 300, 400]);
+  });
+});
