@@ -17,7 +17,7 @@ export { phash2 } from './term/phash2.js';
 export {
   self, spawn, spawnLink, spawnMonitor, send, receive, sleep, link, unlink, monitor, demonitor, exitSignal,
   trapExit, register, unregister, whereis, put, get, erase, getKeys, alias, unalias, sendAfter, startTimer,
-  cancelTimer, readTimer, now, makeRef, isAlive, processInfo, label, report, semantics, choose, yieldNow,
+  cancelTimer, readTimer, now, makeRef, isAlive, processInfo, label, report, semantics, choose, yieldNow, spawnOpt,
   TIMEOUT,
 } from './kernel/api.js';
 export type { Timeout, SpawnOptions, ReceiveOptions, MonitorOptions, DemonitorOptions } from './kernel/api.js';
@@ -41,3 +41,9 @@ export { SequenceStrategy } from './scheduler/strategies/SequenceStrategy.js';
 export { PctStrategy } from './scheduler/strategies/PctStrategy.js';
 export { toJsonLines, eventToJson } from './scheduler/Trace.js';
 export type { TraceEvent, TraceKind } from './scheduler/Trace.js';
+
+// OTP behaviours
+export * as GenServer from './otp/GenServer.js';
+export type { GenServerCallbacks, UseOptions, StartOptions } from './otp/GenServer.js';
+export type { From } from './otp/gen.js';
+export { ErlModule } from './term/Term.js';

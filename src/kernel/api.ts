@@ -62,6 +62,16 @@ export function spawnMonitor(body: ProcessBody, options: SpawnOptions = {}): Op<
   return perform({ op: 'spawn', body, link: false, monitor: true, ...options });
 }
 
+/** `spawn_opt/2` with `link` and/or `monitor`: returns `[pid, monitorRef | null]`. */
+export function* spawnOpt(
+  body: ProcessBody,
+  options: SpawnOptions & { link?: boolean; monitor?: boolean },
+): Op<readonly [Pid, Ref | null]> {
+  const { link = false, monitor = false, ...rest } = options;
+  const result: unknown = yield { op: 'spawn', body, link, monitor, ...rest };
+  return monitor ? (result as readonly [Pid, Ref]) : [result as Pid, null];
+}
+
 /**
  * Sends `msg` to a pid, a registered name, an alias, or `{name, node}`; returns `msg`.
  * Sending to an unregistered name raises `badarg` (processes.md §1.7.1); to a dead pid or an

@@ -35,6 +35,7 @@ export type Term =
   | TMap
   | Pid
   | Ref
+  | ErlModule
   | Term[]
   | TermFun
   | TermObject;
@@ -64,6 +65,23 @@ export class Ref {
   constructor(readonly id: number) {}
   toString(): string {
     return `#Ref<0.${this.id}>`;
+  }
+}
+
+/**
+ * A module: an atom with code attached. In Erlang a module is just an atom and `apply(m, f, args)`
+ * finds the code; here the atom carries its exported functions, so child specs such as
+ * `%{start: {MyWorker, :start_link, [arg]}}` stay faithful terms. It compares, prints, hashes and
+ * encodes exactly as the atom `name` (Elixir modules are named `Elixir.My.Mod`).
+ */
+export class ErlModule {
+  constructor(
+    readonly name: string,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    readonly exports: Readonly<Record<string, (...args: any[]) => any>>,
+  ) {}
+  toString(): string {
+    return this.name;
   }
 }
 
@@ -133,8 +151,16 @@ export function isRef(x: unknown): x is Ref {
   return x instanceof Ref;
 }
 
-export function isAtom(x: unknown): x is Atom | boolean {
-  return typeof x === 'string' || typeof x === 'boolean';
+export function isAtom(x: unknown): x is Atom | boolean | ErlModule {
+  return typeof x === 'string' || typeof x === 'boolean' || x instanceof ErlModule;
+}
+
+/** The text of an atom-like term (an atom, a boolean, a module), or undefined. */
+export function atomName(x: unknown): string | undefined {
+  if (typeof x === 'string') return x;
+  if (typeof x === 'boolean') return x ? 'true' : 'false';
+  if (x instanceof ErlModule) return x.name;
+  return undefined;
 }
 
 export function isList(x: unknown): x is Term[] {

@@ -5,7 +5,7 @@
  * number < atom < reference < fun < port < pid < tuple < map < nil < list < bitstring.
  * Tuples compare by size first, then element-wise; maps by size, then keys, then values.
  */
-import { Bin, ErlFloat, Improper, Pid, Ref, TMap, Tuple, isTermObject, type Term } from './Term.js';
+import { Bin, ErlFloat, ErlModule, Improper, Pid, Ref, TMap, Tuple, isTermObject, type Term } from './Term.js';
 
 const enum Rank {
   Number = 0,
@@ -38,11 +38,13 @@ function rank(x: Term): Rank {
   if (x instanceof Bin) return Rank.Binary;
   if (x instanceof ErlFloat) return Rank.Number;
   if (x instanceof Improper) return Rank.List;
+  if (x instanceof ErlModule) return Rank.Atom;
   return Rank.Map;
 }
 
 /** The atom text of an atom-like term (booleans are the atoms `true` / `false`). */
-export function atomText(x: string | boolean): string {
+export function atomText(x: string | boolean | ErlModule): string {
+  if (x instanceof ErlModule) return x.name;
   return typeof x === 'boolean' ? (x ? 'true' : 'false') : x;
 }
 
@@ -85,8 +87,8 @@ export function compare(a: Term, b: Term): number {
     case Rank.Number:
       return compareNumbers(a, b);
     case Rank.Atom: {
-      const x = atomText(a as string | boolean);
-      const y = atomText(b as string | boolean);
+      const x = atomText(a as string | boolean | ErlModule);
+      const y = atomText(b as string | boolean | ErlModule);
       return x < y ? -1 : x > y ? 1 : 0;
     }
     case Rank.Ref:
@@ -156,7 +158,7 @@ export function equals(a: Term, b: Term): boolean {
   const ra = rank(a);
   if (ra !== rank(b)) return false;
   if (ra === Rank.Number) return isFloat(a) === isFloat(b) && compareNumbers(a, b) === 0;
-  if (ra === Rank.Atom) return atomText(a as string | boolean) === atomText(b as string | boolean);
+  if (ra === Rank.Atom) return atomText(a as string | boolean | ErlModule) === atomText(b as string | boolean | ErlModule);
   if (ra === Rank.Tuple) {
     const x = a as Tuple;
     const y = b as Tuple;

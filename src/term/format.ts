@@ -6,7 +6,7 @@
  * beside the pid (`worker_a<0.12.0>`).
  */
 import { atomText } from './compare.js';
-import { Bin, ErlFloat, Improper, Pid, Ref, TMap, Tuple, type Term } from './Term.js';
+import { Bin, ErlFloat, ErlModule, Improper, Pid, Ref, TMap, Tuple, type Term } from './Term.js';
 
 export interface FormatOptions {
   /** A display name for a pid (registered name, child id), shown as `name<0.N.0>`. */
@@ -72,6 +72,7 @@ function formatInner(x: Term, o: FormatOptions): string {
     return name ? `${name}${x.toString()}` : x.toString();
   }
   if (x instanceof Ref) return x.toString();
+  if (x instanceof ErlModule) return formatAtom(x.name);
   if (x instanceof Bin) return quote(x.value);
   if (x instanceof ErlFloat) return Number.isInteger(x.value) ? `${x.value}.0` : formatNumber(x.value);
   if (x instanceof Improper) {

@@ -18,7 +18,7 @@
  * Map entries are sorted by key so that equal terms encode to identical bytes.
  */
 import { mapEntries } from './compare.js';
-import { Bin, ErlFloat, Improper, Pid, Ref, TMap, Tuple, isTermObject, type Term } from './Term.js';
+import { Bin, ErlFloat, ErlModule, Improper, Pid, Ref, TMap, Tuple, isTermObject, type Term } from './Term.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -41,6 +41,7 @@ export function toJson(x: Term): Json {
   if (Array.isArray(x)) return x.map(toJson);
   if (x instanceof Pid) return { pid: x.id };
   if (x instanceof Ref) return { ref: x.id };
+  if (x instanceof ErlModule) return x.name;
   if (x instanceof Bin) return { bin: x.value };
   if (x instanceof ErlFloat) return Number.isInteger(x.value) ? { float: x.value } : x.value;
   if (x instanceof Improper) return { improper: x.head.map(toJson), tail: toJson(x.tail) };

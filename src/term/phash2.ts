@@ -47,7 +47,8 @@
  * - `TMap` entries are assumed to have distinct keys, as in any Erlang map.
  */
 import { atomText } from './compare.js';
-import { Bin, ErlFloat, Improper, Pid, Ref, TMap, Tuple, isTermObject, type Term } from './Term.js';
+import { Bin, ErlFloat,
+  ErlModule, Improper, Pid, Ref, TMap, Tuple, isTermObject, type Term } from './Term.js';
 
 /* The golden ratio and its multiples, (HCONST * k) mod 2^32, as named in utils.c. */
 const HCONST = 0x9e3779b9;
@@ -152,6 +153,7 @@ function hashTerm(term: Term, hash: number): number {
   if (term instanceof Improper) return hashList(term.head, term.tail, hash);
   if (term instanceof Pid) return uint32Hash(term.id & PID_NUMBER_MASK, HCONST_5, hash);
   if (term instanceof Ref) return uint32Hash(term.id & REF_NUMBER_MASK, HCONST_7, hash);
+  if (term instanceof ErlModule) return hashAtom(term.name, hash);
   if (term instanceof TMap) return hashMap(term.entries, hash);
   if (isTermObject(term)) return hashMap(Object.entries(term), hash);
   throw new TypeError(`phash2: not a term: ${String(term)}`);

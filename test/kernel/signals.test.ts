@@ -46,7 +46,7 @@ import {
   type Op,
   type Term,
 } from '../../src/index.js';
-import { distinct, runSeeds } from '../helpers.js';
+import { distinct } from '../helpers.js';
 
 const SEEDS = 60;
 
@@ -571,7 +571,7 @@ describe('§1.6 aliases', () => {
       yield* send(a, 'queued');
       yield* sleep(1);
       yield* unalias(a);
-      seen.push(yield* receive(undefined, { after: 0 }));
+      seen.push((yield* receive(undefined, { after: 0 })) as Term);
     }, 1);
     expect(seen).toEqual(['queued']);
   });
