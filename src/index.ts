@@ -47,3 +47,4 @@ export * as GenServer from './otp/GenServer.js';
 export type { GenServerCallbacks, UseOptions, StartOptions } from './otp/GenServer.js';
 export type { From } from './otp/gen.js';
 export { ErlModule } from './term/Term.js';
+export * as Ets from './kernel/ets.api.js';

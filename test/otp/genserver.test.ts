@@ -30,33 +30,10 @@ import {
   whereis,
   type Op,
   type Pid,
-  type RuntimeOptions,
   type Term,
 } from '../../src/index.js';
 
-const SEEDS = 40;
-
-/** Runs `body` as the root under `seeds` seeds and returns what each run recorded. */
-function observe(body: (seen: Term[]) => Op<unknown>, options: RuntimeOptions & { seeds?: number } = {}): string[][] {
-  const { seeds = SEEDS, ...rest } = options;
-  const out: string[][] = [];
-  for (let seed = 0; seed < seeds; seed++) {
-    const seen: Term[] = [];
-    const result = run(() => body(seen), { seed, ...rest });
-    if (result.verdict.kind === 'divergence') throw new Error(result.verdict.detail);
-    // Strings with spaces are notes for the reader; everything else prints as a term.
-    const show = (x: Term) => (typeof x === 'string' && /\s/.test(x) ? x : format(x));
-    out.push(seen.map((x) => show(x).replace(/<0\.\d+\.0>/g, 'PID').replace(/#Ref<0\.\d+>/g, 'REF')));
-  }
-  return out;
-}
-
-/** All runs recorded the same thing: returns it. */
-function always(runs: string[][]): string[] {
-  const first = runs[0]!;
-  for (const r of runs) expect(r).toEqual(first);
-  return first;
-}
+import { always, observe } from '../helpers.js';
 
 const both = ['current', 'otp25'] as const;
 
