@@ -48,3 +48,22 @@ export type { GenServerCallbacks, UseOptions, StartOptions } from './otp/GenServ
 export type { From } from './otp/gen.js';
 export { ErlModule } from './term/Term.js';
 export * as Ets from './kernel/ets.api.js';
+
+// Harness
+export type { Target, AnyTarget, Outcome, CheckResult, TargetRuntime } from './harness/Target.js';
+export { holds, fails } from './harness/Target.js';
+export { checkTarget, DEFAULT_SEED, STRATEGIES } from './harness/checkTarget.js';
+export type { CheckOptions, TargetReport, Failure, Schedule, StrategyName } from './harness/checkTarget.js';
+export { execute } from './harness/execute.js';
+export type { Execution, ExecuteOptions } from './harness/execute.js';
+export { replayToken, replayRecord } from './harness/replay.js';
+export type { Replayed } from './harness/replay.js';
+export { encodeToken, decodeToken, TokenError } from './scheduler/ReplayToken.js';
+export type { ReplayRecord } from './scheduler/ReplayToken.js';
+
+// Reports
+export { renderText, describeEvent } from './report/text.js';
+export { renderMermaid } from './report/mermaid.js';
+export { renderHtml, renderSvg } from './report/html.js';
+export type { HtmlReport } from './report/html.js';
+export { formatFailure, describeSchedule, replayCommand } from './report/failure.js';

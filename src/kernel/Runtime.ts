@@ -68,6 +68,11 @@ export interface RuntimeOptions {
   trace?: boolean;
   /** Install the determinism guard during kernel calls (default true). */
   guard?: boolean;
+  /**
+   * Test-only: the id of a deliberately wrong runtime variant to run (see src/otp/mutations.ts).
+   * Used by the mutation check to prove the properties catch real bugs.
+   */
+  mutation?: string;
 }
 
 export interface BlockedProcess {
@@ -97,8 +102,18 @@ class Halt extends Error {
 
 const SYSTEM_PID = new Pid(-1);
 
+const MAX_IMMEDIATE = 1_000_000;
+
+/** Effects answered within the current step: they read only the process's own view of the world. */
+function isImmediate(e: Effect): boolean {
+  const op = e.op;
+  return op === 'self' || op === 'now' || op === 'semantics' || op === 'make_ref' || op === 'mutation';
+}
+
 export class Runtime {
   readonly semantics: Semantics;
+  /** The deliberately wrong runtime variant this run uses (mutation testing), or null. */
+  readonly mutation: string | null;
   readonly trace: TraceEvent[] = [];
   readonly choices = new ChoiceLog();
   now = 0;
@@ -130,6 +145,7 @@ export class Runtime {
     const seed = options.seed ?? 0;
     this.strategy = options.strategy ?? new RandomStrategy(seed);
     this.semantics = options.semantics ?? 'current';
+    this.mutation = options.mutation ?? null;
     this.tracing = options.trace ?? true;
     this.maxSteps = options.maxSteps ?? 500_000;
     this.maxProcesses = options.maxProcesses ?? 20_000;
@@ -337,6 +353,7 @@ export class Runtime {
 
   private runProcess(p: Proc): void {
     let result: IteratorResult<Effect, unknown>;
+    let immediate = 0;
     try {
       if (p.matcher !== null) {
         // Woken by a receive timeout: messages that arrived meanwhile still win (BEAM rescans).
@@ -352,6 +369,14 @@ export class Runtime {
         const value = p.resume;
         p.resume = undefined;
         result = gen.next(value);
+      }
+      // Pure queries (self, now, …) do not interact with other processes: answer them within
+      // this step instead of spending a scheduling point on each.
+      while (!result.done && isImmediate(result.value)) {
+        if (++immediate > MAX_IMMEDIATE) {
+          throw new Halt({ kind: 'divergence', budget: 'steps', detail: `${p.pid} made ${MAX_IMMEDIATE} queries without a scheduling point at ${this.now} ms` });
+        }
+        result = gen.next(this.immediateResult(p, result.value));
       }
     } catch (e) {
       if (e instanceof Halt) throw e;
@@ -374,6 +399,23 @@ export class Runtime {
     }
   }
 
+  private immediateResult(p: Proc, e: Effect): unknown {
+    switch (e.op) {
+      case 'self':
+        return p.pid;
+      case 'now':
+        return this.now;
+      case 'semantics':
+        return this.semantics;
+      case 'make_ref':
+        return this.newRef();
+      case 'mutation':
+        return this.mutation;
+      default:
+        throw new TypeError(`not an immediate effect: ${e.op}`);
+    }
+  }
+
   private makeRunnable(p: Proc): void {
     p.status = Status.Runnable;
     if (!p.queued) this.enable(p);
@@ -389,8 +431,6 @@ export class Runtime {
       throw new TypeError(`a process yielded ${String(e)}: use yield* with the beamcheck API`);
     }
     switch (e.op) {
-      case 'self':
-        return this.continueWith(p, p.pid);
       case 'spawn': {
         const child = this.newProcess(e.body, p);
         if (e.label !== undefined) this.setLabel(child, e.label);
@@ -474,10 +514,6 @@ export class Runtime {
         return this.continueWith(p, this.cancelTimer(p, e.ref, true));
       case 'read_timer':
         return this.continueWith(p, this.cancelTimer(p, e.ref, false));
-      case 'now':
-        return this.continueWith(p, this.now);
-      case 'make_ref':
-        return this.continueWith(p, this.newRef());
       case 'is_alive':
         return this.continueWith(p, this.procOf(e.pid)?.alive ?? false);
       case 'info':
@@ -488,8 +524,6 @@ export class Runtime {
       case 'report':
         this.record({ k: 'report', t: this.now, pid: p.pid, name: e.name, data: e.data });
         return this.continueWith(p, undefined);
-      case 'semantics':
-        return this.continueWith(p, this.semantics);
       case 'choose': {
         const value = this.chooseData(e.n);
         this.record({ k: 'choose', t: this.now, pid: p.pid, n: e.n, value });
@@ -500,6 +534,7 @@ export class Runtime {
       case 'ets':
         return this.continueWith(p, this.ets.call(p, e.call));
     }
+    // self, now, semantics, make_ref and mutation never get here: runProcess answers them inline.
     throw new TypeError(`unknown effect ${(e as { op: string }).op}`);
   }
 
@@ -733,7 +768,7 @@ export class Runtime {
   }
 
   private consume(p: Proc, index: number, value: unknown): void {
-    const [msg] = p.mailbox.splice(index, 1);
+    const msg = index === 0 ? p.mailbox.shift() : p.mailbox.splice(index, 1)[0];
     p.matcher = null;
     p.resume = value;
     if (this.tracing) this.trace.push({ k: 'receive', t: this.now, pid: p.pid, msg: msg! });

@@ -261,6 +261,11 @@ function* constant<T>(value: T): Op<T> {
   return value;
 }
 
+/** The mutation (deliberately wrong runtime variant) this run uses, or null; test-only. */
+export function mutation(): Op<string | null> {
+  return perform({ op: 'mutation' });
+}
+
 /** A bare scheduling point. */
 export function yieldNow(): Op<void> {
   return perform({ op: 'yield' });

@@ -101,6 +101,7 @@ export type Effect =
   | { op: 'label'; text: string }
   | { op: 'report'; name: string; data: Term }
   | { op: 'semantics' }
+  | { op: 'mutation' }
   | { op: 'choose'; n: number }
   | { op: 'yield' }
   | { op: 'ets'; call: EtsCall };

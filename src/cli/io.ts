@@ -1,0 +1,63 @@
+/**
+ * The CLI's window on the world, injectable so that tests run commands in-process: output streams,
+ * whether stderr is a terminal (progress line, colors), file access and a wall clock for the
+ * progress rate (outside the simulation).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** True when stderr is an interactive terminal: show the progress line. */
+  readonly tty: boolean;
+  readFile(path: string): string;
+  writeFile(path: string, content: string): void;
+  /** Wall-clock milliseconds, for schedules/s in the progress line only. */
+  clock(): number;
+}
+
+export function processIo(): Io {
+  return {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+    tty: Boolean(process.stderr.isTTY),
+    readFile: (path) => readFileSync(path, 'utf8'),
+    writeFile: (path, content) => writeFileSync(path, content),
+    clock: () => performance.now(),
+  };
+}
+
+/** A progress line on a terminal (runs done, schedules/s, current target); silent otherwise. */
+export class Progress {
+  private runs = 0;
+  private readonly started: number;
+  private lastPaint = 0;
+  private current = '';
+
+  constructor(private readonly io: Io) {
+    this.started = io.clock();
+  }
+
+  target(id: string): void {
+    this.current = id;
+    this.paint(true);
+  }
+
+  tick(): void {
+    this.runs++;
+    this.paint(false);
+  }
+
+  private paint(force: boolean): void {
+    if (!this.io.tty) return;
+    const now = this.io.clock();
+    if (!force && now - this.lastPaint < 100) return;
+    this.lastPaint = now;
+    const rate = this.runs / Math.max(0.001, (now - this.started) / 1000);
+    this.io.err(`\r\x1b[2K${this.runs} schedules, ${rate.toFixed(0)}/s — ${this.current}`);
+  }
+
+  clear(): void {
+    if (this.io.tty) this.io.err('\r\x1b[2K');
+  }
+}

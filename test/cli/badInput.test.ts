@@ -1,0 +1,90 @@
+/**
+ * Bad input of every kind ends with one clear line on stderr and exit code 2: never a stack trace,
+ * never a hang.
+ */
+import { describe, expect, it } from 'vitest';
+import { cli, LOAD } from './run.js';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+const dir = mkdtempSync(join(tmpdir(), 'beamcheck-bad-'));
+const notToken = join(dir, 'note.txt');
+writeFileSync(notToken, 'hello, this is not a token\n');
+const emptyFile = join(dir, 'empty.txt');
+writeFileSync(emptyFile, '');
+const jsonNoToken = join(dir, 'report.json');
+writeFileSync(jsonNoToken, '{"targets": []}');
+const aDirectory = join(dir, 'sub');
+mkdirSync(aDirectory);
+const badModule = join(dir, 'bad.mjs');
+writeFileSync(badModule, 'export const targets = 42;\n');
+const brokenModule = join(dir, 'broken.mjs');
+writeFileSync(brokenModule, 'this is not javascript(\n');
+
+const GOOD_TOKEN_PREFIX = 'bc1.';
+
+const cases: Array<[string, string[], RegExp]> = [
+  ['no command', [], /./],
+  ['unknown command', ['frobnicate'], /unknown command "frobnicate"/],
+  ['unknown option', ['check', '--frob'], /unknown option '--frob'/],
+  ['unknown short option', ['check', '-z'], /unknown option '-z'/],
+  ['runs not a number', ['check', '--runs', 'ten'], /--runs must be a positive integer, got "ten"/],
+  ['runs zero', ['check', '--runs', '0'], /--runs must be between 1 and/],
+  ['runs negative', ['check', '--runs=-5'], /--runs must be a positive integer/],
+  ['runs value looks like an option', ['check', '--runs', '-5'], /--runs needs a value \(write --runs=VALUE/],
+  ['runs float', ['check', '--runs', '1.5'], /--runs must be a positive integer/],
+  ['runs huge', ['check', '--runs', '99999999999'], /--runs must be between 1 and/],
+  ['runs missing value', ['check', '--runs'], /--runs needs a value/],
+  ['seed not a number', ['check', '--seed', 'abc'], /--seed must be an integer/],
+  ['seed too large', ['check', '--seed', '99999999999999'], /--seed must fit in 32 bits/],
+  ['bad strategy', ['check', '--strategy', 'chaos'], /--strategy must be one of sequence, random, pct, got "chaos"/],
+  ['bad semantics', ['check', '--semantics', 'otp99'], /--semantics must be one of current, otp25/],
+  ['path with check', ['check', '--path', '1:2'], /--path replays one failure: use it with "run"/],
+  ['bad path', ['run', 'test/safe-counter', ...LOAD, '--path', 'x:y'], /--path must look like 12:3:0/],
+  ['unknown target', ['check', 'p99-nothing'], /unknown target "p99-nothing"/],
+  ['run without target', ['run'], /"run" takes exactly one target/],
+  ['run with two targets', ['run', 'a', 'b'], /"run" takes exactly one target/],
+  ['run with a prefix naming several', ['run', 'test/', ...LOAD], /names 2 targets/],
+  ['list with arguments', ['list', 'extra'], /"list" takes no arguments/],
+  ['format on check', ['check', '--format', 'html'], /--format does not apply to "check"/],
+  ['replay without token', ['replay'], /"replay" takes exactly one token or file/],
+  ['replay bad format', ['replay', 'bc1.AAAA', '--format', 'pdf'], /--format must be one of text, json, mermaid, html/],
+  ['replay runs option', ['replay', 'bc1.AAAA', '--runs', '3'], /--runs does not apply to "replay"/],
+  ['replay garbage token', ['replay', 'bc1.!!!!'], /invalid replay token: bad characters/],
+  ['replay truncated token', ['replay', `${GOOD_TOKEN_PREFIX}AAAA`], /invalid replay token: (truncated|checksum)/],
+  ['replay tampered token', ['replay', `${GOOD_TOKEN_PREFIX}q1ZKyU9KLU4tUrKqVkosKQHKRwNpJRsdJUOjWqVYAA`], /invalid replay token/],
+  ['replay missing file', ['replay', join(dir, 'nope.txt')], /is neither a replay token \(bc1\.…\) nor a readable file/],
+  ['replay file without token', ['replay', notToken], /contains no replay token/],
+  ['replay empty file', ['replay', emptyFile], /contains no replay token/],
+  ['replay json without token', ['replay', jsonNoToken], /contains no replay token/],
+  ['replay a directory', ['replay', aDirectory], /cannot read .*EISDIR/],
+  ['load missing module', ['list', '--load', join(dir, 'missing.mjs')], /cannot load targets from/],
+  ['load module without targets', ['list', '--load', badModule], /must export "targets"/],
+  ['load broken module', ['list', '--load', brokenModule], /cannot load targets from/],
+  ['BEAMCHECK_RUNS garbage', ['check', 'test/safe-counter', ...LOAD], /BEAMCHECK_RUNS/],
+];
+
+describe('bad input: one line on stderr, exit code 2', () => {
+  it('has at least 30 cases', () => expect(cases.length).toBeGreaterThanOrEqual(30));
+
+  it.each(cases)('%s', async (name, args, message) => {
+    const env = name === 'BEAMCHECK_RUNS garbage' ? { BEAMCHECK_RUNS: 'lots' } : {};
+    const r = await cli(args, env);
+    expect(r.code).toBe(2);
+    if (name !== 'no command') {
+      expect(r.err).toMatch(message);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/^beamcheck: /);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('a valid token naming an unknown target is rejected with one line', async () => {
+    const { encodeToken, ChoiceLog } = await import('../../src/index.js');
+    const token = encodeToken({ target: 'p77-missing/before', semantics: 'current', seed: 0, input: null, config: null, choices: new ChoiceLog() });
+    const r = await cli(['replay', token]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('beamcheck: replay token names an unknown target "p77-missing/before"\n');
+  });
+});

@@ -1,0 +1,32 @@
+/** Runs the CLI in-process with captured output. */
+import { main } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/io.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+  files: Map<string, string>;
+}
+
+export async function cli(args: string[], env: Record<string, string> = {}, tty = false): Promise<CliResult> {
+  let out = '';
+  let err = '';
+  const files = new Map<string, string>();
+  let t = 0;
+  const io: Io = {
+    out: (s) => void (out += s),
+    err: (s) => void (err += s),
+    tty,
+    readFile: (p) => files.get(p) ?? readFileSync(p, 'utf8'),
+    writeFile: (p, c) => void files.set(p, c),
+    clock: () => (t += 50),
+  };
+  const code = await main(args, io, env);
+  return { code, out, err, files };
+}
+
+export const LOAD = ['--load', 'test/fixtures/targets.ts'];
+
+export { writeFileSync };
