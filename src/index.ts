@@ -28,7 +28,7 @@ export type { Caught } from './kernel/errors.js';
 
 // Kernel
 export { Runtime } from './kernel/Runtime.js';
-export type { RuntimeOptions, Verdict, Semantics, BlockedProcess, ProcessSnapshot } from './kernel/Runtime.js';
+export type { RuntimeOptions, Verdict, Semantics, Delivery, BlockedProcess, ProcessSnapshot } from './kernel/Runtime.js';
 export { run } from './kernel/run.js';
 export type { RunResult } from './kernel/run.js';
 

@@ -29,7 +29,7 @@ export function fails(message: string): CheckResult {
 }
 
 /** Options a target fixes for its runs (horizon, delays, budgets). */
-export type TargetRuntime = Pick<RuntimeOptions, 'maxDelay' | 'maxTime' | 'maxSteps' | 'maxProcesses' | 'maxMailbox'>;
+export type TargetRuntime = Pick<RuntimeOptions, 'maxDelay' | 'maxTime' | 'maxSteps' | 'maxProcesses' | 'maxMailbox' | 'delivery'>;
 
 export interface Target<I = Json> {
   /** Stable id, used in CLI targets and replay tokens: `p04-restart-intensity/before`. */

@@ -175,9 +175,9 @@ export function tokenFor(
   mutation: string | undefined,
   execution: Execution<Json>,
 ): string {
-  const { maxSteps, maxDelay, maxTime, maxProcesses, maxMailbox } = runtimeOptionsOf(target);
+  const { maxSteps, maxDelay, maxTime, maxProcesses, maxMailbox, delivery } = runtimeOptionsOf(target);
   const config: Record<string, Json> = {};
-  for (const [k, v] of Object.entries({ maxSteps, maxDelay, maxTime, maxProcesses, maxMailbox })) if (v !== undefined) config[k] = v;
+  for (const [k, v] of Object.entries({ maxSteps, maxDelay, maxTime, maxProcesses, maxMailbox, delivery })) if (v !== undefined) config[k] = v;
   if (mutation !== undefined) config['mutation'] = mutation;
   return encodeToken({ target: target.id, semantics, seed: 0, input, config, choices: execution.outcome.run.choices });
 }

@@ -24,17 +24,20 @@ function numberField(config: Json, key: string): number | undefined {
 
 /** Runtime options and mutation recorded in a token. */
 export function recordedRuntime(record: ReplayRecord): { runtime: TargetRuntime; mutation: string | undefined } {
-  const runtime: Record<string, number> = {};
+  const runtime: Record<string, number | string> = {};
   for (const key of ['maxSteps', 'maxDelay', 'maxTime', 'maxProcesses', 'maxMailbox']) {
     const v = numberField(record.config, key);
     if (v !== undefined) runtime[key] = v;
   }
   const config = record.config;
+  if (config !== null && typeof config === 'object' && !Array.isArray(config) && (config['delivery'] === 'node' || config['delivery'] === 'pair')) {
+    (runtime as TargetRuntime).delivery = config['delivery'];
+  }
   const mutation =
     config !== null && typeof config === 'object' && !Array.isArray(config) && typeof config['mutation'] === 'string'
       ? config['mutation']
       : undefined;
-  return { runtime, mutation };
+  return { runtime: runtime as TargetRuntime, mutation };
 }
 
 /** Replays `token` against the target it names; throws TokenError for bad tokens or unknown targets. */

@@ -69,7 +69,7 @@ describe('bad input: one line on stderr, exit code 2', () => {
   it('has at least 30 cases', () => expect(cases.length).toBeGreaterThanOrEqual(30));
 
   it.each(cases)('%s', async (name, args, message) => {
-    const env = name === 'BEAMCHECK_RUNS garbage' ? { BEAMCHECK_RUNS: 'lots' } : {};
+    const env: Record<string, string> = name === 'BEAMCHECK_RUNS garbage' ? { BEAMCHECK_RUNS: 'lots' } : {};
     const r = await cli(args, env);
     expect(r.code).toBe(2);
     if (name !== 'no command') {

@@ -755,3 +755,57 @@ describe('process dictionary and misc', () => {
     expect(a.trace).toEqual(b.trace);
   });
 });
+
+describe('delivery modes', () => {
+  /** A sends :direct to B, then :go to a relay that forwards :relayed to B. */
+  function relayOrders(delivery: 'node' | 'pair'): Set<string> {
+    const runs = observe(function* (seen) {
+      const b = yield* self();
+      const relay = yield* spawn(function* () {
+        yield* receive(match.eq('go'));
+        yield* send(b, 'relayed');
+      });
+      yield* spawn(function* () {
+        yield* send(b, 'direct');
+        yield* send(relay, 'go');
+      });
+      seen.push(yield* receive(), yield* receive());
+    }, 200, { delivery });
+    return distinct(runs.map(fmt));
+  }
+
+  it('node (default): signals reach a receiver in send order across senders (causal on one node)', () => {
+    expect(relayOrders('node')).toEqual(new Set([':direct :relayed']));
+  });
+
+  it('pair: only per-pair order is guaranteed, so a relayed message can overtake a direct one', () => {
+    expect(relayOrders('pair')).toEqual(new Set([':direct :relayed', ':relayed :direct']));
+  });
+
+  it('a message sent to yourself is in your mailbox at once, in both modes', () => {
+    for (const delivery of ['node', 'pair'] as const) {
+      const runs = observe(function* (seen) {
+        yield* send(yield* self(), 'me');
+        const m = yield* receive(undefined, { after: 0 });
+        seen.push(m === TIMEOUT ? 'missed' : m);
+      }, 100, { delivery });
+      for (const seen of runs) expect(seen).toEqual(['me']);
+    }
+  });
+
+  it('node: a message to yourself arrives behind what others sent you before it', () => {
+    const runs = observe(function* (seen) {
+      const me = yield* self();
+      const other = yield* spawn(function* () {
+        yield* receive(match.eq('go'));
+        yield* send(me, 'from other');
+        yield* send(me, 'other done');
+      });
+      yield* send(other, 'go');
+      yield* receive(match.eq('other done'));
+      yield* send(me, 'from me');
+      seen.push(...(yield* drain()));
+    }, 60);
+    for (const seen of runs) expect(seen).toEqual(['from other', 'from me']);
+  });
+});
