@@ -67,3 +67,22 @@ export { renderMermaid } from './report/mermaid.js';
 export { renderHtml, renderSvg } from './report/html.js';
 export type { HtmlReport } from './report/html.js';
 export { formatFailure, describeSchedule, replayCommand } from './report/failure.js';
+export * as Supervisor from './otp/Supervisor.js';
+export * as DynamicSupervisor from './otp/DynamicSupervisor.js';
+export * as PartitionSupervisor from './otp/PartitionSupervisor.js';
+export * as Task from './otp/Task.js';
+export * as TaskSupervisor from './otp/TaskSupervisor.js';
+export * as Agent from './otp/Agent.js';
+export * as Registry from './otp/Registry.js';
+export * as ChildSpec from './otp/childSpec.js';
+export { MUTATIONS, mutationInfo } from './otp/mutations.js';
+export type { MutationInfo } from './otp/mutations.js';
+
+// Fault schedules
+export * as arbitraries from './harness/arbitraries.js';
+export type { TreePlan, ChildPlan, TreeOptions, FaultOptions } from './harness/arbitraries.js';
+export { injectFaults, reasonTerm, childPid } from './harness/faults.js';
+export type { Fault, FaultPlan, ReasonSpec } from './harness/faults.js';
+export { workerModule, workerSpec, WorkerWorld } from './harness/worker.js';
+export type { WorkerConfig, InitBehaviour } from './harness/worker.js';
+export * as traceQuery from './harness/traceQuery.js';

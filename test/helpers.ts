@@ -1,6 +1,6 @@
 /** Shared helpers for tests: run a program under many seeds, collect observations. */
 import { expect } from 'vitest';
-import { format, run, type Op, type RunResult, type RuntimeOptions, type Term } from '../src/index.js';
+import { caught, format, run, t, type Op, type RunResult, type RuntimeOptions, type Term } from '../src/index.js';
 import type { ProcessBody } from '../src/index.js';
 
 /** Runs `main` once per seed in `[0, seeds)` and returns every result. */
@@ -44,4 +44,15 @@ export function always(runs: string[][]): string[] {
 /** The distinct outcomes across runs (for "both interleavings happen" assertions). */
 export function outcomes(runs: string[][]): Set<string> {
   return new Set(runs.map((r) => r.join(' | ')));
+}
+
+/** Runs `body`; returns `'no exit'`, the exit reason, or `{:error | :throw, value}` for other exceptions. */
+export function* exitOf(body: () => Op<unknown>): Op<Term> {
+  try {
+    yield* body();
+    return 'no exit';
+  } catch (e) {
+    const c = caught(e);
+    return c.kind === 'exit' ? c.reason : t(c.kind, c.kind === 'error' ? c.error : c.value);
+  }
 }
