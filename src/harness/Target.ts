@@ -49,6 +49,8 @@ export interface Target<I = Json> {
   /** Semantics profiles the target applies to (default both). */
   readonly semantics?: readonly Semantics[];
   readonly runtime?: TargetRuntime;
+  /** Mutations (src/otp/mutations.ts) this target is designed to catch; the mutation check tries it first for them. */
+  readonly catches?: readonly string[];
 }
 
 /** A target of any input type, for collections of targets. */

@@ -20,7 +20,7 @@ export interface MutationInfo {
 
 export const MUTATIONS: readonly MutationInfo[] = [
   { id: 'rest-for-one-wrong-side', rule: 'supervision.md rule 41', description: 'rest_for_one restarts the children started before the crashed one instead of after it' },
-  { id: 'one-for-all-start-order', rule: 'supervision.md rule 40', description: 'one_for_all terminates siblings oldest first instead of newest first' },
+  { id: 'restart-start-order', rule: 'supervision.md rules 40–41', description: 'children restarted by one_for_all / rest_for_one start newest first instead of in start order' },
   { id: 'transient-restart-on-normal', rule: 'supervision.md rule 37', description: 'a transient child that exits :normal is restarted' },
   { id: 'temporary-restarted', rule: 'supervision.md rules 37–38', description: 'a temporary child that crashes is restarted' },
   { id: 'permanent-normal-not-restarted', rule: 'supervision.md rule 114', description: 'a permanent child that exits :normal is not restarted' },

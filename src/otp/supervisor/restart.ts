@@ -11,6 +11,7 @@
  * Time is the kernel's virtual clock; the intensity window uses whole seconds of it, as
  * `erlang:monotonic_time(second)` does (rule 52).
  */
+import { isMutant } from '../mutations.js';
 import { now, self, semantics } from '../../kernel/api.js';
 import type { Op } from '../../kernel/effects.js';
 import { equals } from '../../term/compare.js';
@@ -72,17 +73,25 @@ export function* handleChildExit(state: SupState, pid: Term, reason: Term): Op<O
 
 /** `do_restart/3`: the decision table (rule 37). */
 function* doRestart(state: SupState, reason: Term, child: Child): Op<Outcome> {
-  if (isPermanent(child)) {
+  const normal = isNormalReason(reason);
+  if (isPermanent(child) && !(normal && (yield* isMutant('permanent-normal-not-restarted')))) {
     yield* reportError('child_terminated', reason, child, state.name);
     return yield* restart(state, child);
   }
-  if (isNormalReason(reason)) return doAutoShutdown(delChildRecord(state, child), child);
-  if (isTransient(child)) {
+  if (normal && !(isTransient(child) && (yield* isMutant('transient-restart-on-normal')))) {
+    return yield* autoShutdown(delChildRecord(state, child), child);
+  }
+  if (isTransient(child) || (yield* isMutant('temporary-restarted'))) {
     yield* reportError('child_terminated', reason, child, state.name);
     return yield* restart(state, child);
   }
   yield* reportError('child_terminated', reason, child, state.name);
-  return doAutoShutdown(delChildRecord(state, child), child);
+  return yield* autoShutdown(delChildRecord(state, child), child);
+}
+
+function* autoShutdown(state: SupState, child: Child): Op<Outcome> {
+  if (yield* isMutant('auto-shutdown-ignored')) return goOn(state);
+  return doAutoShutdown(state, child);
 }
 
 /** `do_auto_shutdown/2` (rule 72). */
@@ -100,17 +109,19 @@ function* addRestart(state: SupState): Op<{ ok: boolean; state: SupState }> {
   const nowSeconds = Math.floor((yield* now()) / 1000);
   const threshold = nowSeconds - state.period;
   const kept: number[] = [];
+  const exclusive = yield* isMutant('intensity-window-exclusive');
   for (const r of state.restarts) {
-    if (r < threshold) break; // lists:takewhile
+    if (r < threshold || (exclusive && r === threshold)) break; // lists:takewhile
     kept.push(r);
   }
   const restarts = [nowSeconds, ...kept];
-  return { ok: restarts.length <= state.intensity, state: { ...state, restarts } };
+  const slack = (yield* isMutant('intensity-off-by-one')) ? 1 : 0;
+  return { ok: restarts.length <= state.intensity + slack, state: { ...state, restarts } };
 }
 
 /** `restart/2` (rules 45, 55). */
-export function* restart(state: SupState, child: Child): Op<Outcome> {
-  const added = yield* addRestart(state);
+export function* restart(state: SupState, child: Child, retry = false): Op<Outcome> {
+  const added = retry && (yield* isMutant('failed-restart-not-counted')) ? { ok: true, state } : yield* addRestart(state);
   if (!added.ok) {
     yield* reportError('shutdown', 'reached_max_restart_intensity', child, state.name);
     return stopWith(delChildRecord(added.state, child));
@@ -137,6 +148,14 @@ function* restartWithStrategy(state: SupState, child: Child): Op<StrategyResult>
       return yield* restartOneForOne(state, child);
     case 'rest_for_one': {
       const [after, before] = splitChild(state.children, child.id);
+      if (yield* isMutant('rest-for-one-wrong-side')) {
+        // The wrong side: restart the crashed child with the ones started *before* it.
+        const crashed = after.ids.length - 1;
+        const older = { ids: [after.ids[crashed]!, ...before.ids], db: new Map([...before.db, ...after.db]) };
+        const newer = { ids: after.ids.slice(0, crashed), db: after.db };
+        const r = yield* restartMultipleChildren(child, older, state.name);
+        return { state: { ...state, children: append(newer, r.children) }, tryAgain: r.tryAgain };
+      }
       const r = yield* restartMultipleChildren(child, after, state.name);
       return { state: { ...state, children: append(r.children, before) }, tryAgain: r.tryAgain };
     }
@@ -163,7 +182,10 @@ function* restartOneForOne(state: SupState, child: Child): Op<StrategyResult> {
  */
 function* restartMultipleChildren(child: Child, children: Children, supName: Term): Op<{ children: Children; tryAgain?: Term }> {
   const stopped = yield* terminateChildren(children, supName);
-  const r = yield* startChildren(stopped, supName);
+  // The mutant starts the restarted children newest first.
+  const wrongOrder = yield* isMutant('restart-start-order');
+  const r0 = yield* startChildren(wrongOrder ? { ...stopped, ids: [...stopped.ids].reverse() } : stopped, supName);
+  const r = wrongOrder ? { ...r0, children: { ...r0.children, ids: [...r0.children.ids].reverse() } } : r0;
   if (r.ok) return { children: r.children };
   const failedId = (r.reason as Term[])[1]!;
   const newPid = equals(failedId, child.id) ? restarting(child.pid) : restartingPid('undefined');
@@ -192,6 +214,6 @@ function isRestartingTuple(x: Term): boolean {
 /** `handle_cast({try_again_restart, Id})` (rule 46): retry only while the child is still restarting. */
 export function* tryAgainRestart(state: SupState, id: Term): Op<Outcome> {
   const child = findChildAndArgs(state, id);
-  if (child && isRestartingTuple(child.pid)) return yield* restart(state, child);
+  if (child && isRestartingTuple(child.pid)) return yield* restart(state, child, true);
   return goOn(state);
 }

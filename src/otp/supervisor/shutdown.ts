@@ -13,6 +13,7 @@
  * The supervisor is an ordinary process here: while it waits for one DOWN, other signals keep
  * arriving and stay queued for its main loop.
  */
+import { isMutant } from '../mutations.js';
 import {
   cancelTimer,
   exitSignal,
@@ -72,12 +73,13 @@ export function* shutdown(child: Child): Op<{ ok: true } | { ok: false; reason: 
   const pid = child.pid as Pid;
   const mon = yield* monitor(pid);
   let down: Tuple | typeof TIMEOUT;
-  if (child.shutdown === 'brutal_kill') {
+  if (child.shutdown === 'brutal_kill' && !(yield* isMutant('brutal-kill-runs-terminate'))) {
     yield* exitSignal(pid, 'kill');
     down = yield* receive(match.down(mon));
   } else {
     yield* exitSignal(pid, 'shutdown');
-    down = yield* receive(match.down(mon), { after: child.shutdown === 'infinity' ? 'infinity' : Number(child.shutdown) });
+    const waitForever = child.shutdown === 'infinity' || child.shutdown === 'brutal_kill' || (yield* isMutant('shutdown-timeout-ignored'));
+    down = yield* receive(match.down(mon), { after: waitForever ? 'infinity' : Number(child.shutdown) });
     if (down === TIMEOUT) {
       yield* exitSignal(pid, 'kill');
       down = yield* receive(match.down(mon));
@@ -99,11 +101,13 @@ export function* doTerminate(child: Child, supName: Term): Op<void> {
  * children are dropped, the others kept with pid `:undefined`. Returns ids in start order.
  */
 export function* terminateChildren(children: Children, supName: Term): Op<Children> {
-  const r = yield* childrenMap(children, function* (_id, child) {
+  const forward = yield* isMutant('shutdown-forward-order');
+  const order = forward ? { ...children, ids: [...children.ids].reverse() } : children;
+  const r = yield* childrenMap(order, function* (_id, child) {
     yield* doTerminate(child, supName);
     return isTemporary(child) ? 'remove' : { update: { ...child, pid: 'undefined' } };
   });
-  return r.children;
+  return forward ? { ...r.children, ids: [...r.children.ids].reverse() } : r.children;
 }
 
 function downOf(pending: Map<string, readonly [Pid, Ref]>): Matcher<Tuple> {

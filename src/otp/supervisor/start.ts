@@ -7,6 +7,7 @@
  * becomes `{:EXIT, {exception, []}}`, an exit `{:EXIT, r}`, and a thrown value is classified like a
  * return value.
  */
+import { isMutant } from '../mutations.js';
 import { semantics } from '../../kernel/api.js';
 import type { Op } from '../../kernel/effects.js';
 import { caught } from '../../kernel/errors.js';
@@ -63,7 +64,8 @@ export function* doStartChild(supName: Term, child: Child, level: ProgressLevel)
  */
 export function startChildren(children: Children, supName: Term): Op<MapResult> {
   return childrenMap(children, function* (id, child) {
-    const r = yield* doStartChild(supName, child, 'info');
+    const r0 = yield* doStartChild(supName, child, 'info');
+    const r = r0[0] === 'ok' && r0[1] === 'undefined' && (yield* isMutant('ignore-is-failure')) ? t('error', 'ignore') : r0;
     if (r[0] === 'ok' && r[1] === 'undefined' && isTemporary(child)) return 'remove';
     if (r[0] === 'ok') return { update: { ...child, pid: r[1]! } };
     yield* reportError('start_error', r[1]!, child, supName);
