@@ -1,4 +1,9 @@
-/** Every property of every pattern. */
+/** Every property of every pattern, in pattern order. */
 import type { AnyTarget } from '../src/index.js';
+import { properties as p03 } from './p03-supervision-strategies.js';
+import { properties as p04 } from './p04-restart-intensity.js';
+import { properties as p05 } from './p05-restart-values.js';
+import { properties as p06 } from './p06-auto-shutdown.js';
+import { properties as p11 } from './p11-shutdown-semantics.js';
 
-export const PROPERTIES: readonly AnyTarget[] = [];
+export const PROPERTIES: readonly AnyTarget[] = [...p03, ...p04, ...p05, ...p06, ...p11];

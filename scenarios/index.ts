@@ -1,4 +1,5 @@
-/** Every scenario variant (before / after / over / better) of every pattern. */
+/** Every scenario variant (before / after / over / better) of every pattern, in pattern order. */
 import type { AnyTarget } from '../src/index.js';
+import { variants as p04 } from './p04-restart-intensity.js';
 
-export const SCENARIOS: readonly AnyTarget[] = [];
+export const SCENARIOS: readonly AnyTarget[] = [...p04];

@@ -547,8 +547,11 @@ export class Runtime {
       }
       case 'yield':
         return this.continueWith(p, undefined);
-      case 'ets':
-        return this.continueWith(p, this.ets.call(p, e.call));
+      case 'ets': {
+        const result = this.ets.call(p, e.call);
+        if (this.tracing && e.call.fn !== 'new') this.trace.push({ k: 'ets', t: this.now, pid: p.pid, fn: e.call.fn, table: 'table' in e.call ? e.call.table : e.call.fn === 'whereis' ? e.call.name : 'undefined' });
+        return this.continueWith(p, result);
+      }
     }
     // self, now, semantics, make_ref and mutation never get here: runProcess answers them inline.
     throw new TypeError(`unknown effect ${(e as { op: string }).op}`);

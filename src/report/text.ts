@@ -66,6 +66,8 @@ export function describeEvent(e: TraceEvent, names: PidNames): string {
       return `${p(e.pid)} draws ${e.value} of ${e.n}`;
     case 'report':
       return `${p(e.pid)} reports ${e.name}: ${v(e.data)}`;
+    case 'ets':
+      return `${p(e.pid)} ets:${e.fn}(${v(e.table)})`;
   }
 }
 

@@ -35,7 +35,9 @@ export type TraceEvent =
   | { k: 'timer_cancel'; t: number; pid: Pid; ref: Ref }
   | { k: 'clock'; t: number }
   | { k: 'choose'; t: number; pid: Pid; n: number; value: number }
-  | { k: 'report'; t: number; pid: Pid; name: string; data: Term };
+  | { k: 'report'; t: number; pid: Pid; name: string; data: Term }
+  /** An ETS access (reads and writes; table creation is not traced). */
+  | { k: 'ets'; t: number; pid: Pid; fn: string; table: Term };
 
 export type TraceKind = TraceEvent['k'];
 
