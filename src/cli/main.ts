@@ -9,6 +9,7 @@ import { TokenError } from '../scheduler/ReplayToken.js';
 import { loadCatalog } from './catalog.js';
 import { checkCommand } from './commands/check.js';
 import { listCommand } from './commands/list.js';
+import { mutantsCommand } from './commands/mutants.js';
 import { REPLAY_FORMATS, replayCmd, type ReplayFormat } from './commands/replay.js';
 import { processIo, type Io } from './io.js';
 import { parseChoice, parseCount, parsePath, parseSeed, UsageError } from './UsageError.js';
@@ -25,6 +26,7 @@ usage:
                   [--semantics current|otp25] [--json] [--junit FILE] [--load FILE.js]
   beamcheck run TARGET [--runs N] [--seed S] [--path P] [--strategy …] [--semantics …] [--json]
   beamcheck replay TOKEN|FILE [--format text|json|mermaid|html] [--out FILE]
+  beamcheck mutants [MUTATION…] [--runs N] [--json]   (the mutation check: every wrong runtime variant must be caught)
   beamcheck help
 
 TARGET is an id (p04-restart-intensity/before), a pattern id or slug (p04, restart-intensity), or a prefix.
@@ -119,8 +121,12 @@ export async function main(argv: readonly string[], io: Io = processIo(), env: N
         const format = parseChoice<ReplayFormat>('format', values.format, REPLAY_FORMATS, 'text');
         return replayCmd(await loadCatalog(values.load), io, rest[0]!, format, values.out);
       }
+      case 'mutants': {
+        onlyFor(values, command, ['load', 'json', 'runs']);
+        return mutantsCommand(await loadCatalog(values.load), io, rest, parseCount('runs', values.runs, 1000), values.json ?? false);
+      }
       default:
-        throw new UsageError(`unknown command "${command}" (commands: list, check, run, replay, help)`);
+        throw new UsageError(`unknown command "${command}" (commands: list, check, run, replay, mutants, help)`);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof TokenError) {
