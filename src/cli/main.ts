@@ -10,6 +10,9 @@ import { loadCatalog } from './catalog.js';
 import { checkCommand } from './commands/check.js';
 import { listCommand } from './commands/list.js';
 import { mutantsCommand } from './commands/mutants.js';
+import { driverCommand } from './commands/driver.js';
+import { verifyCommand } from './commands/verify.js';
+import { defaultSemantics } from '../drivers/resolve.js';
 import { REPLAY_FORMATS, replayCmd, type ReplayFormat } from './commands/replay.js';
 import { processIo, type Io } from './io.js';
 import { parseChoice, parseCount, parsePath, parseSeed, UsageError } from './UsageError.js';
@@ -27,6 +30,9 @@ usage:
   beamcheck run TARGET [--runs N] [--seed S] [--path P] [--strategy …] [--semantics …] [--json]
   beamcheck replay TOKEN|FILE [--format text|json|mermaid|html] [--out FILE]
   beamcheck mutants [MUTATION…] [--runs N] [--json]   (the mutation check: every wrong runtime variant must be caught)
+  beamcheck verify --runtime beam|beam27|sim|"COMMAND" [--against sim-inprocess] [--semantics …] [--runs N]
+                   [--seed S] [--json] [--driver-timeout MS]   (differential conformance against a real runtime)
+  beamcheck driver [--semantics current|otp25]     (the simulator as a protocol driver on stdin/stdout)
   beamcheck help
 
 TARGET is an id (p04-restart-intensity/before), a pattern id or slug (p04, restart-intensity), or a prefix.
@@ -46,6 +52,9 @@ const OPTIONS = {
   out: { type: 'string' },
   load: { type: 'string', multiple: true },
   mutation: { type: 'string' },
+  runtime: { type: 'string' },
+  against: { type: 'string' },
+  'driver-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
@@ -125,8 +134,28 @@ export async function main(argv: readonly string[], io: Io = processIo(), env: N
         onlyFor(values, command, ['load', 'json', 'runs']);
         return mutantsCommand(await loadCatalog(values.load), io, rest, parseCount('runs', values.runs, 1000), values.json ?? false);
       }
+      case 'verify': {
+        onlyFor(values, command, ['json', 'runs', 'seed', 'semantics', 'runtime', 'against', 'driver-timeout']);
+        if (rest.length > 0) throw new UsageError(`"verify" takes no positional arguments, got "${rest[0]}"`);
+        if (values.runtime === undefined) throw new UsageError('"verify" needs --runtime beam|beam27|sim|"COMMAND"');
+        if (values.runtime.trim() === '') throw new UsageError('--runtime must not be empty');
+        return verifyCommand(io, {
+          runtime: values.runtime,
+          against: values.against ?? 'sim-inprocess',
+          semantics: parseChoice('semantics', values.semantics, SEMANTICS, defaultSemantics(values.runtime)),
+          runs: parseCount('runs', values.runs, 100),
+          seed: parseSeed(values.seed, DEFAULT_SEED),
+          json: values.json ?? false,
+          timeoutMs: parseCount('driver-timeout', values['driver-timeout'], 10_000, 600_000),
+        });
+      }
+      case 'driver': {
+        onlyFor(values, command, ['semantics']);
+        if (rest.length > 0) throw new UsageError(`"driver" takes no positional arguments, got "${rest[0]}"`);
+        return driverCommand(parseChoice('semantics', values.semantics, SEMANTICS, 'current'), process.stdin, (line) => io.out(`${line}\n`));
+      }
       default:
-        throw new UsageError(`unknown command "${command}" (commands: list, check, run, replay, mutants, help)`);
+        throw new UsageError(`unknown command "${command}" (commands: list, check, run, replay, mutants, verify, driver, help)`);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof TokenError) {

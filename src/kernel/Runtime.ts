@@ -214,6 +214,24 @@ export class Runtime {
     });
   }
 
+  /**
+   * Runs until process `pid` has exited (advancing time as it needs), then performs whatever is
+   * still possible without advancing the clock. Drivers use it to run one command to completion
+   * without fast-forwarding past it.
+   */
+  runUntilExit(pid: Pid): Verdict {
+    return this.guarded(() => {
+      const proc = this.procs[pid.id];
+      while (this.halted === null && proc?.alive) {
+        if (!this.step()) break;
+      }
+      while (this.halted === null) {
+        if (!this.step(this.now)) break;
+      }
+      return this.halted ?? this.quietVerdict();
+    });
+  }
+
   /** The verdict if the run stopped now. */
   get verdict(): Verdict {
     return this.halted ?? this.quietVerdict();

@@ -1,0 +1,43 @@
+/**
+ * Canonical terms for the driver protocol (docs/driver-protocol.md, "Canonical terms"): the term
+ * JSON encoding with runtime identities replaced by stable names, so that two runtimes can agree
+ * byte for byte. Pids become `{"pid": NAME}` (`"?"` when unnamed), references `{"ref": "?"}`, an
+ * exception reason `{exception, stacktrace}` keeps only the struct's `__struct__` and `message`,
+ * and other stacktraces become `[]`.
+ */
+import { mapEntries } from '../term/compare.js';
+import { toJson, type Json } from '../term/json.js';
+import { Improper, Pid, Ref, TMap, Tuple, isTermObject, type Term, type TermObject } from '../term/Term.js';
+
+export type PidNamer = (pid: Pid) => string | undefined;
+
+function exceptionOf(x: Term): TermObject | undefined {
+  if (!isTermObject(x) || typeof x['__struct__'] !== 'string' || !('message' in x)) return undefined;
+  return { __struct__: x['__struct__'], message: x['message']! };
+}
+
+/** A stacktrace-shaped list: `[{m, f, a, info} | …]`. */
+function isStacktrace(x: Term): boolean {
+  return Array.isArray(x) && !(x instanceof Tuple) && x.every((e) => e instanceof Tuple && (e.length === 4 || e.length === 3));
+}
+
+export function canonical(x: Term, name: PidNamer): Json {
+  if (x instanceof Pid) return { pid: name(x) ?? '?' };
+  if (x instanceof Ref) return { ref: '?' };
+  if (x instanceof Tuple) {
+    // {exception, stacktrace} and {error_term, stacktrace}: drop the stack, reduce the struct.
+    if (x.length === 2 && isStacktrace(x[1]!) && (x[1] as Term[]).length > 0) return { tuple: [canonical(x[0]!, name), []] };
+    const exc = x.length === 2 && Array.isArray(x[1]) && !(x[1] instanceof Tuple) ? exceptionOf(x[0]!) : undefined;
+    if (exc) return { tuple: [toJson(exc), []] };
+    return { tuple: x.map((e) => canonical(e, name)) };
+  }
+  if (Array.isArray(x)) return x.map((e) => canonical(e, name));
+  if (x instanceof Improper) return { improper: x.head.map((e) => canonical(e, name)), tail: canonical(x.tail, name) };
+  if (x instanceof TMap || isTermObject(x)) {
+    const exc = isTermObject(x) ? exceptionOf(x) : undefined;
+    if (exc) return toJson(exc);
+    // Entries in Erlang term order of their keys, values canonical (pids named) like everywhere else.
+    return { map: mapEntries(x).map(([k, v]) => [canonical(k, name), canonical(v, name)]) };
+  }
+  return toJson(x);
+}
