@@ -86,3 +86,5 @@ export type { Fault, FaultPlan, ReasonSpec } from './harness/faults.js';
 export { workerModule, workerSpec, WorkerWorld } from './harness/worker.js';
 export type { WorkerConfig, InitBehaviour } from './harness/worker.js';
 export * as traceQuery from './harness/traceQuery.js';
+export { assertProperty, replayTarget, PropertyFailure } from './harness/assert.js';
+export type { AssertOptions } from './harness/assert.js';

@@ -16,7 +16,7 @@ export interface Lifeline {
 
 export type Row =
   | { kind: 'arrow'; from: number; to: number; text: string; style: 'message' | 'signal' | 'spawn' | 'drop'; t: number }
-  | { kind: 'note'; over: number; text: string; style: 'exit' | 'timer' | 'clock' | 'report'; t: number };
+  | { kind: 'note'; over: number; text: string; style: 'exit' | 'exit_normal' | 'timer' | 'clock' | 'report'; t: number };
 
 export interface Diagram {
   readonly lifelines: Lifeline[];
@@ -57,7 +57,7 @@ export function buildDiagram(trace: readonly TraceEvent[], maxRows = 400): Diagr
         else if (e.kind === 'down') push({ kind: 'arrow', from: at(e.from), to: at(e.to), text: `DOWN ${term(e.reason!)}`, style: 'signal', t: e.t });
         break;
       case 'exit':
-        push({ kind: 'note', over: at(e.pid), text: `exits ${term(e.reason)}`, style: 'exit', t: e.t });
+        push({ kind: 'note', over: at(e.pid), text: `exits ${term(e.reason)}`, style: e.reason === 'normal' ? 'exit_normal' : 'exit', t: e.t });
         break;
       case 'timer_fire':
         push({ kind: 'note', over: at(e.pid), text: `timer ${term(e.msg)}`, style: 'timer', t: e.t });

@@ -112,6 +112,7 @@ svg.sequence .arrow.drop line { stroke: #8c959f; stroke-dasharray: 1 3; }
 svg.sequence marker path { fill: #0969da; stroke: #0969da; }
 svg.sequence .note rect { fill: #fff8c5; stroke: #d4a72c; }
 svg.sequence .note.exit rect { fill: #ffebe9; stroke: #cf222e; }
+svg.sequence .note.exit_normal rect { fill: #f6f8fa; stroke: #8c959f; }
 svg.sequence .note.clock rect { fill: #eaeef2; stroke: none; }
 `;
 
