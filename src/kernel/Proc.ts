@@ -67,15 +67,60 @@ export class Proc implements Schedulable {
   recvAfter = 0;
 
   trapExit = false;
-  readonly links = new Map<number, Proc>();
-  readonly monitors = new Map<number, MonitorOut>();
-  readonly monitoredBy = new Map<number, MonitorIn>();
-  readonly aliases = new Map<number, AliasState>();
-  readonly dict = new Map<string, [Term, Term]>();
-  /** Inbound channels keyed by sender pid number. */
-  readonly inbound = new Map<number, Channel>();
-  /** Timers whose destination is this pid (cancelled when it dies). */
-  readonly destTimers = new Set<KTimer>();
+  // Most processes never link, monitor, alias or use their dictionary: these collections are
+  // created on first use, which halves the cost of spawning and of an idle process.
+  private _links: Map<number, Proc> | null = null;
+  private _monitors: Map<number, MonitorOut> | null = null;
+  private _monitoredBy: Map<number, MonitorIn> | null = null;
+  private _aliases: Map<number, AliasState> | null = null;
+  private _dict: Map<string, [Term, Term]> | null = null;
+  private _inbound: Map<number, Channel> | null = null;
+  private _destTimers: Set<KTimer> | null = null;
+
+  get links(): Map<number, Proc> {
+    return (this._links ??= new Map());
+  }
+  get monitors(): Map<number, MonitorOut> {
+    return (this._monitors ??= new Map());
+  }
+  get monitoredBy(): Map<number, MonitorIn> {
+    return (this._monitoredBy ??= new Map());
+  }
+  get aliases(): Map<number, AliasState> {
+    return (this._aliases ??= new Map());
+  }
+  get dict(): Map<string, [Term, Term]> {
+    return (this._dict ??= new Map());
+  }
+  /** Inbound channels keyed by sender pid number (or -1: one queue per receiver). */
+  get inbound(): Map<number, Channel> {
+    return (this._inbound ??= new Map());
+  }
+  get destTimers(): Set<KTimer> {
+    return (this._destTimers ??= new Set());
+  }
+
+  /** Clears the per-process collections at death without creating the ones never used. */
+  releaseCollections(): void {
+    this._links = null;
+    this._monitors = null;
+    this._monitoredBy = null;
+    this._aliases = null;
+    this._destTimers = null;
+  }
+
+  hasLinks(): boolean {
+    return this._links !== null && this._links.size > 0;
+  }
+  hasMonitoredBy(): boolean {
+    return this._monitoredBy !== null && this._monitoredBy.size > 0;
+  }
+  hasAliases(): boolean {
+    return this._aliases !== null && this._aliases.size > 0;
+  }
+  hasDestTimers(): boolean {
+    return this._destTimers !== null && this._destTimers.size > 0;
+  }
 
   name: string | null = null;
   label: string | null = null;

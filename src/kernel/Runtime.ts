@@ -1097,20 +1097,18 @@ export class Runtime {
     p.matcher = null;
     this.dropName(p);
     this.ets.ownerDied(p);
-    for (const id of p.aliases.keys()) this.aliasOwners.delete(id);
-    p.aliases.clear();
-    for (const timer of p.destTimers) {
-      this.timerByRef.delete(timer.ref!.id);
-      if (timer.due) this.enabled.remove(timer);
-      else this.timers.cancel(timer);
+    if (p.hasAliases()) for (const id of p.aliases.keys()) this.aliasOwners.delete(id);
+    if (p.hasDestTimers()) {
+      for (const timer of p.destTimers) {
+        this.timerByRef.delete(timer.ref!.id);
+        if (timer.due) this.enabled.remove(timer);
+        else this.timers.cancel(timer);
+      }
     }
-    p.destTimers.clear();
     this.record({ k: 'exit', t: this.now, pid: p.pid, reason });
-    for (const other of p.links.values()) this.sendSignal(SignalKind.Exit, p, other, reason, null, true, null);
-    p.links.clear();
-    for (const m of p.monitoredBy.values()) this.sendSignal(SignalKind.Down, p, m.watcher, reason, m.ref, false, m.object);
-    p.monitoredBy.clear();
-    p.monitors.clear();
+    if (p.hasLinks()) for (const other of p.links.values()) this.sendSignal(SignalKind.Exit, p, other, reason, null, true, null);
+    if (p.hasMonitoredBy()) for (const m of p.monitoredBy.values()) this.sendSignal(SignalKind.Down, p, m.watcher, reason, m.ref, false, m.object);
+    p.releaseCollections();
     p.mailbox = [];
   }
 
