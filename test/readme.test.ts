@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   GenServer, Supervisor, TaskSupervisor, TIMEOUT, match, receive, run, self, sendAfter, spawnLink, send, t, trapExit,
-  demonitor, format, isTagged, type From, type Pid, type Ref, type Term, type Tuple,
+  demonitor, format, type From, type Pid, type Ref, type Term, type Tuple,
 } from '../src/index.js';
 
 describe('README', () => {
@@ -53,31 +53,23 @@ describe('README', () => {
   it('pattern 8, after: the Enricher survives a failing task and answers every caller', () => {
     // --- README: pattern 8 ---
     const Enricher = GenServer.defmodule('MyApp.Enricher', {
-      init: () => t('ok', new Map<string, From>()),
+      init: () => t('ok', {}), // pending callers by task ref
       *handleCall(request, from, callers) {
         const [, data] = request as Tuple;
         const task = yield* TaskSupervisor.asyncNolink('task_sup', function* () {
           if (data === 'bad') throw new Error('enrichment API returned 500');
           return t('enriched', data!);
         });
-        return t('noreply', new Map(callers).set(String(task['ref']), from));
+        return t('noreply', { ...callers, [String(task.ref)]: from });
       },
       *handleInfo(msg, callers) {
-        const rest = new Map(callers);
-        if (isTagged(msg, 'DOWN', 5)) {
-          // The task failed: answer the caller with the reason.
-          const [, ref, , , reason] = msg;
-          const from = rest.get(String(ref));
-          rest.delete(String(ref));
-          if (from) yield* GenServer.reply(from, t('error', reason!));
-        } else {
-          // {ref, result}: the task succeeded.
-          const [ref, result] = msg as Tuple;
-          yield* demonitor(ref as Ref, { flush: true });
-          const from = rest.get(String(ref));
-          rest.delete(String(ref));
-          if (from) yield* GenServer.reply(from, t('ok', result!));
-        }
+        // {ref, result} when the task succeeded, {:DOWN, ref, :process, pid, reason} when it failed.
+        const [first, second, , , reason] = msg as Tuple;
+        const failed = first === 'DOWN';
+        const ref = (failed ? second : first) as Ref;
+        if (!failed) yield* demonitor(ref, { flush: true });
+        const { [String(ref)]: from, ...rest } = callers;
+        if (from) yield* GenServer.reply(from as From, failed ? t('error', reason!) : t('ok', second!));
         return t('noreply', rest);
       },
     });
