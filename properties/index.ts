@@ -4,6 +4,9 @@ import { properties as p03 } from './p03-supervision-strategies.js';
 import { properties as p04 } from './p04-restart-intensity.js';
 import { properties as p05 } from './p05-restart-values.js';
 import { properties as p06 } from './p06-auto-shutdown.js';
+import { properties as p07 } from './p07-task-async-await.js';
+import { properties as p08 } from './p08-async-nolink.js';
+import { properties as p09 } from './p09-task-supervisor.js';
 import { properties as p11 } from './p11-shutdown-semantics.js';
 
-export const PROPERTIES: readonly AnyTarget[] = [...p03, ...p04, ...p05, ...p06, ...p11];
+export const PROPERTIES: readonly AnyTarget[] = [...p03, ...p04, ...p05, ...p06, ...p07, ...p08, ...p09, ...p11];

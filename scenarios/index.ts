@@ -1,5 +1,8 @@
 /** Every scenario variant (before / after / over / better) of every pattern, in pattern order. */
 import type { AnyTarget } from '../src/index.js';
 import { variants as p04 } from './p04-restart-intensity.js';
+import { variants as p07 } from './p07-task-async-await.js';
+import { variants as p08 } from './p08-async-nolink.js';
+import { variants as p09 } from './p09-task-supervisor.js';
 
-export const SCENARIOS: readonly AnyTarget[] = [...p04];
+export const SCENARIOS: readonly AnyTarget[] = [...p04, ...p07, ...p08, ...p09];

@@ -39,6 +39,7 @@ import { match } from '../kernel/match.js';
 import { format } from '../term/format.js';
 import { ErlModule, Pid, Ref, Tuple, isTermObject, t, type Term, type TermFun, type TermObject } from '../term/Term.js';
 import { moduleAtom, type UseOptions } from './GenServer.js';
+import { isMutant } from './mutations.js';
 import { buildStream, type StreamOptions, type TaskStream } from './taskStream.js';
 import {
   TASK,
@@ -157,6 +158,8 @@ function* await_(task: Task, timeout: Timeout = 5000): Op<Term> {
   const m = yield* receive(match.oneOf(match.reply(task.ref), match.down(task.ref)), { after: timeout });
   if (m === TIMEOUT) {
     yield* demonitor(task.ref, { flush: true });
+    // Mutation hook (src/otp/mutations.ts): the wrong variant kills the task here; OTP never does (§5.2.2).
+    if (task.pid instanceof Pid && (yield* isMutant('await-timeout-kills-task'))) yield* exitSignal(task.pid, 'kill');
     return exit(t('timeout', t(TASK, 'await', [task, timeout])));
   }
   if (isReply(m)) {

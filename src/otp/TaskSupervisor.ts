@@ -23,6 +23,7 @@ import type { Op } from '../kernel/effects.js';
 import { argumentError, erlangError, raise } from '../kernel/errors.js';
 import { ErlModule, Pid, Tuple, isAtom, isTagged, t, type Term, type TermFun, type TermObject } from '../term/Term.js';
 import * as DynamicSupervisor from './DynamicSupervisor.js';
+import { isMutant } from './mutations.js';
 import { readOptions, splitOptions, toKeyword, type Options } from './supervisor/options.js';
 import { taskStruct, type Task, type TaskFun } from './Task.js';
 import { buildStream, type StreamOptions, type TaskStream } from './taskStream.js';
@@ -107,7 +108,8 @@ function* asyncTask(sup: Term, linkType: 'link' | 'nolink', mfa: Mfa, options: A
   const started = yield* startTask(sup, [yield* getOwner(), 'monitor'], 'temporary', options.shutdown);
   if (isTagged(started, 'ok', 2) && started[1] instanceof Pid) {
     const pid = started[1];
-    if (linkType === 'link') yield* link(pid);
+    // Mutation hook (src/otp/mutations.ts): the wrong variant links nolink tasks too (§5.6.4).
+    if (linkType === 'link' || (yield* isMutant('async-nolink-links'))) yield* link(pid);
     const ref = yield* monitor(pid, { alias: 'demonitor' });
     yield* send(pid, t(owner, ref, ref, yield* getCallers(), mfa));
     return taskStruct(t(mfa[0]!, mfa[1]!, (mfa[2] as Term[]).length), owner, pid, ref);
