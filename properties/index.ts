@@ -7,6 +7,8 @@ import { properties as p06 } from './p06-auto-shutdown.js';
 import { properties as p07 } from './p07-task-async-await.js';
 import { properties as p08 } from './p08-async-nolink.js';
 import { properties as p09 } from './p09-task-supervisor.js';
+import { properties as p10 } from './p10-registry.js';
 import { properties as p11 } from './p11-shutdown-semantics.js';
+import { properties as p17 } from './p17-registry-partitioning.js';
 
-export const PROPERTIES: readonly AnyTarget[] = [...p03, ...p04, ...p05, ...p06, ...p07, ...p08, ...p09, ...p11];
+export const PROPERTIES: readonly AnyTarget[] = [...p03, ...p04, ...p05, ...p06, ...p07, ...p08, ...p09, ...p10, ...p11, ...p17];

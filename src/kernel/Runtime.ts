@@ -566,9 +566,14 @@ export class Runtime {
       case 'yield':
         return this.continueWith(p, undefined);
       case 'ets': {
-        const result = this.ets.call(p, e.call);
-        if (this.tracing && e.call.fn !== 'new') this.trace.push({ k: 'ets', t: this.now, pid: p.pid, fn: e.call.fn, table: 'table' in e.call ? e.call.table : e.call.fn === 'whereis' ? e.call.name : 'undefined' });
-        return this.continueWith(p, result);
+        try {
+          return this.continueWith(p, this.ets.call(p, e.call));
+        } finally {
+          // Traced whether the call returns or raises badarg (a failed read still touched the table).
+          if (this.tracing && e.call.fn !== 'new') {
+            this.trace.push({ k: 'ets', t: this.now, pid: p.pid, fn: e.call.fn, table: 'table' in e.call ? e.call.table : e.call.fn === 'whereis' ? e.call.name : 'undefined' });
+          }
+        }
       }
     }
     // self, now, semantics, make_ref and mutation never get here: runProcess answers them inline.

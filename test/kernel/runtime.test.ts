@@ -317,3 +317,18 @@ describe('Runtime driven step by step (for drivers)', () => {
     expect(log).toEqual([100, 200, 300, 400]);
   });
 });
+
+describe('ETS tracing', () => {
+  it('an ETS call that raises badarg is traced like one that returns', () => {
+    const result = run(function* () {
+      const tab = yield* etsCall<Term>({ fn: 'new', options: { type: 'set', access: 'public' } });
+      try {
+        yield* etsCall({ fn: 'lookup_element', table: tab, key: 'missing', pos: 2 });
+      } catch {
+        // badarg, as on the BEAM
+      }
+      yield* etsCall({ fn: 'lookup', table: tab, key: 'missing' });
+    });
+    expect(result.trace.filter((e) => e.k === 'ets').map((e) => (e as { fn: string }).fn)).toEqual(['lookup_element', 'lookup']);
+  });
+});

@@ -23,6 +23,7 @@ import { ErlModule, Pid, Ref, TMap, Tuple, isTagged, t, type Term } from '../../
 import * as GenServer from '../GenServer.js';
 import { invoke } from '../callbacks.js';
 import type { From } from '../gen.js';
+import { isMutant } from '../mutations.js';
 import { ALL_INFO, KEY_INFO, isOrdered, modeOf, rescueBadarg, unregisterRows, type Kind } from './internal.js';
 
 const MODULE = 'Elixir.Registry.Partition';
@@ -103,7 +104,8 @@ function* handleInfo(msg: Term, stateTerm: Term): Op<Term> {
   const profile = yield* semantics();
   const state = fromTerm(stateTerm, profile);
   if (isTagged(msg, 'EXIT', 3) && msg[1] instanceof Pid) {
-    yield* cleanup(state, msg[1]);
+    // Mutation `registry-no-cleanup` (§6.6): the EXIT is consumed but the dead pid's entries stay.
+    if (!(yield* isMutant('registry-no-cleanup'))) yield* cleanup(state, msg[1]);
     return t('noreply', stateTerm);
   }
   if (profile === 'current') {
