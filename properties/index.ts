@@ -1,5 +1,7 @@
 /** Every property of every pattern, in pattern order. */
 import type { AnyTarget } from '../src/index.js';
+import { properties as p01 } from './p01-static-vs-dynamic-supervision.js';
+import { properties as p02 } from './p02-partition-supervisor.js';
 import { properties as p03 } from './p03-supervision-strategies.js';
 import { properties as p04 } from './p04-restart-intensity.js';
 import { properties as p05 } from './p05-restart-values.js';
@@ -9,6 +11,7 @@ import { properties as p08 } from './p08-async-nolink.js';
 import { properties as p09 } from './p09-task-supervisor.js';
 import { properties as p10 } from './p10-registry.js';
 import { properties as p11 } from './p11-shutdown-semantics.js';
+import { properties as p12 } from './p12-dynamic-supervisor-state.js';
 import { properties as p17 } from './p17-registry-partitioning.js';
 
-export const PROPERTIES: readonly AnyTarget[] = [...p03, ...p04, ...p05, ...p06, ...p07, ...p08, ...p09, ...p10, ...p11, ...p17];
+export const PROPERTIES: readonly AnyTarget[] = [...p01, ...p02, ...p03, ...p04, ...p05, ...p06, ...p07, ...p08, ...p09, ...p10, ...p11, ...p12, ...p17];

@@ -45,6 +45,7 @@ import { compare } from '../term/compare.js';
 import { ErlModule, Improper, Pid, Ref, Tuple, isAtom, isInteger, isList, isTagged, t, type Term, type TermObject } from '../term/Term.js';
 import { termKey } from '../term/termKey.js';
 import { apply } from './callbacks.js';
+import { isMutant } from './mutations.js';
 import { childSpec, defineSupervisorModule, isMap, mapFind, validateDynamicChild, type ChildSpecOverrides } from './childSpec.js';
 import * as GenServer from './GenServer.js';
 import type { From } from './gen.js';
@@ -176,8 +177,10 @@ function* handleCall(req: Term, from: From, state: State): Op<Reply> {
   }
   if (isTagged(req, 'start_task', 4)) return yield* handleStartTask(req, from, state);
   if (isTagged(req, 'start_child', 2)) {
+    // Rule 89: `map_size(children) < max_children`, restarting entries included.
     const size = state.children.size;
-    if (state.maxChildren === 'infinity' || size < Number(state.maxChildren)) return yield* handleStartChild(req[1] as ChildInfo, state);
+    const slack = (yield* isMutant('dynamic-max-children-off-by-one')) ? 1 : 0;
+    if (state.maxChildren === 'infinity' || size < Number(state.maxChildren) + slack) return yield* handleStartChild(req[1] as ChildInfo, state);
     return t('reply', t('error', 'max_children'), asTerm(state));
   }
   return erlangError('function_clause');

@@ -26,6 +26,7 @@
  * `resize!/2` does not take the Registry lock (there is no concurrent resize to serialize against
  * in the tests that use it).
  */
+import { SCHEDULERS_ONLINE } from './system.js';
 import { get, processInfo, put, semantics, send as sendMessage } from '../kernel/api.js';
 import type { Op } from '../kernel/effects.js';
 import { ErlangError, argumentError, exit, raise } from '../kernel/errors.js';
@@ -35,6 +36,7 @@ import { format } from '../term/format.js';
 import { phash2 } from '../term/phash2.js';
 import { ErlModule, Pid, Tuple, atomName, isAtom, isInteger, isList, isTagged, t, type Term, type TermObject } from '../term/Term.js';
 import { apply, invoke } from './callbacks.js';
+import { isMutant } from './mutations.js';
 import { childSpec, mapFind, mapPut } from './childSpec.js';
 import * as GenServer from './GenServer.js';
 import { readOptions, splitOptions, toKeyword, type Options } from './supervisor/options.js';
@@ -42,8 +44,7 @@ import * as Supervisor from './Supervisor.js';
 
 export const PARTITION_SUPERVISOR = 'Elixir.PartitionSupervisor';
 
-/** `System.schedulers_online()` of the simulated VM (one scheduler): the default `:partitions`. */
-export const SCHEDULERS_ONLINE = 1;
+export { SCHEDULERS_ONLINE };
 
 /** Process-dictionary keys of the Registry stand-in. */
 const ETS_TABLE = 'ets_table';
@@ -221,6 +222,17 @@ export function partitionOf(key: Term, partitions: number): number {
   return phash2(key, partitions);
 }
 
+/**
+ * The routing decision of `whereis_name/1` (rule 103). The mutant `partition-routing-no-abs`
+ * forgets the `abs`: a negative integer key gives a negative `rem`, a partition that has no row.
+ */
+function* routeKey(key: Term, partitions: number): Op<number> {
+  if (isInteger(key) && (yield* isMutant('partition-routing-no-abs'))) {
+    return typeof key === 'bigint' ? Number(key % BigInt(partitions)) : (key as number) % partitions;
+  }
+  return partitionOf(key, partitions);
+}
+
 /** `whereis_name({name, key})`: the partition's pid as recorded (possibly dead, rule 103). */
 function* whereisName(nameKey: Term): Op<Term> {
   if (!(nameKey instanceof Tuple && nameKey.length === 2 && (isAtom(nameKey[0]) || nameKey[0] instanceof Tuple))) {
@@ -231,10 +243,10 @@ function* whereisName(nameKey: Term): Op<Term> {
     const table = yield* tableOf(name!);
     const partitions = yield* countIn(table, name!);
     if (partitions === 0) return argumentError(`PartitionSupervisor ${format(name!)} has zero partitions`);
-    return yield* Ets.lookupElement(table, partitionOf(key!, partitions), 2);
+    return yield* Ets.lookupElement(table, yield* routeKey(key!, partitions), 2);
   }
   const [where, partitions] = yield* namePartitions(name!);
-  const partition = partitionOf(key!, partitions);
+  const partition = yield* routeKey(key!, partitions);
   if (where instanceof Pid) return (yield* registryLookup(where, t(REGISTRY, partition))) ?? 'undefined';
   return yield* Ets.lookupElement(atomName(where)!, partition, 2);
 }

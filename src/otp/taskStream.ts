@@ -20,6 +20,7 @@
  * The enumerable is any JS iterable, pulled one element at a time (so infinite iterables work with
  * `take`). Reducers may be generator functions.
  */
+import { SCHEDULERS_ONLINE } from './system.js';
 import {
   cancelTimer,
   exitSignal,
@@ -44,8 +45,7 @@ import { Pid, Ref, TMap, Tuple, isTagged, t, type Term, type TermFun } from '../
 import { invoke } from './callbacks.js';
 import { TASK_SUPERVISED, getCallers, getOwner, type Mfa } from './taskSupervised.js';
 
-/** `System.schedulers_online()` on the oracle machine (✔T9i): the default `max_concurrency`. */
-export const SCHEDULERS_ONLINE = 2;
+export { SCHEDULERS_ONLINE };
 
 /** Options of `async_stream` (Elixir keyword options in camelCase). */
 export interface StreamOptions {
