@@ -12,6 +12,8 @@ import { properties as p09 } from './p09-task-supervisor.js';
 import { properties as p10 } from './p10-registry.js';
 import { properties as p11 } from './p11-shutdown-semantics.js';
 import { properties as p12 } from './p12-dynamic-supervisor-state.js';
+import { properties as p13 } from './p13-restart-backoff.js';
 import { properties as p17 } from './p17-registry-partitioning.js';
+import { properties as p18 } from './p18-init-returns.js';
 
-export const PROPERTIES: readonly AnyTarget[] = [...p01, ...p02, ...p03, ...p04, ...p05, ...p06, ...p07, ...p08, ...p09, ...p10, ...p11, ...p12, ...p17];
+export const PROPERTIES: readonly AnyTarget[] = [...p01, ...p02, ...p03, ...p04, ...p05, ...p06, ...p07, ...p08, ...p09, ...p10, ...p11, ...p12, ...p13, ...p17, ...p18];
