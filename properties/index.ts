@@ -13,7 +13,10 @@ import { properties as p10 } from './p10-registry.js';
 import { properties as p11 } from './p11-shutdown-semantics.js';
 import { properties as p12 } from './p12-dynamic-supervisor-state.js';
 import { properties as p13 } from './p13-restart-backoff.js';
+import { properties as p14 } from './p14-process-lineage.js';
+import { properties as p15 } from './p15-deferred-reply.js';
+import { properties as p16 } from './p16-process-alias.js';
 import { properties as p17 } from './p17-registry-partitioning.js';
 import { properties as p18 } from './p18-init-returns.js';
 
-export const PROPERTIES: readonly AnyTarget[] = [...p01, ...p02, ...p03, ...p04, ...p05, ...p06, ...p07, ...p08, ...p09, ...p10, ...p11, ...p12, ...p13, ...p17, ...p18];
+export const PROPERTIES: readonly AnyTarget[] = [...p01, ...p02, ...p03, ...p04, ...p05, ...p06, ...p07, ...p08, ...p09, ...p10, ...p11, ...p12, ...p13, ...p14, ...p15, ...p16, ...p17, ...p18];

@@ -13,7 +13,10 @@ import { variants as p10 } from './p10-registry.js';
 import { trappingExits, variants as p11 } from './p11-shutdown-semantics.js';
 import { variants as p12 } from './p12-dynamic-supervisor-state.js';
 import { variants as p13 } from './p13-restart-backoff.js';
+import { variants as p14 } from './p14-process-lineage.js';
+import { variants as p15 } from './p15-deferred-reply.js';
+import { variants as p16 } from './p16-process-alias.js';
 import { variants as p17 } from './p17-registry-partitioning.js';
 import { variants as p18 } from './p18-init-returns.js';
 
-export const SCENARIOS: readonly AnyTarget[] = [...p01, ...p02, ...p03, ...p04, ...p05, ...p06, ...p07, ...p08, ...p09, ...p10, ...p11, ...trappingExits(), ...p12, ...p13, ...p17, ...p18];
+export const SCENARIOS: readonly AnyTarget[] = [...p01, ...p02, ...p03, ...p04, ...p05, ...p06, ...p07, ...p08, ...p09, ...p10, ...p11, ...trappingExits(), ...p12, ...p13, ...p14, ...p15, ...p16, ...p17, ...p18];

@@ -1088,7 +1088,11 @@ defmodule Beamcheck.Tasks do
       case pump(state, limit, ref) do
         {{:ok, {:driver_error, message}}, _, _state} -> raise message
         {{:ok, result}, woken, state} -> {:ok, result, woken, state}
-        {{:died, _}, _, state} -> {:owner_exit, %{state | owner_exit: Sync.await_down(state.owner_ref)}}
+        # The owner died while the clock ran (a linked task it awaited crashed): the clock
+        # stays at the deadline of the last task woken, as it would after a reply.
+        {{:died, _}, woken, state} ->
+          state = if woken, do: set_clock(state, woken), else: state
+          {:owner_exit, %{state | owner_exit: Sync.await_down(state.owner_ref)}}
       end
     end
   end

@@ -1,27 +1,28 @@
 /**
  * The simulated runtime as a driver (docs/driver-protocol.md), in-process.
  *
- * Each case runs in a fresh Runtime with the FIFO schedule and no delivery lag, which is how a
- * lightly loaded single BEAM node behaves; the comparison with a real runtime is about semantics,
- * not interleavings. A command runs in a command process; the runtime runs until that process is
- * done (advancing virtual time only as far as the command itself needs, as a real driver answers as
- * soon as its command returns) and then performs everything else that can happen without the clock
- * moving. `advance` moves the clock.
+ * It mirrors the Elixir driver (drivers/elixir/driver.exs) step for step, so that the two differ
+ * only where the runtimes do: the same helper processes (a trapping *holder* that is the parent of
+ * the root supervisor, the registry and the Task.Supervisor; a *task owner*; registry client
+ * processes), the same callback modules (`Beamcheck.Worker`, `Beamcheck.Supervisor`), the same
+ * barriers after each command and the same recording of events (sim/recorder.ts).
  *
- * Processes that must outlive a command — the case owner that start_links the supervisor, the task
- * owner, registry client processes — are *agents*: processes that run closures sent to them and
- * answer with the result.
+ * Each case runs in a fresh Runtime with the FIFO schedule and no delivery lag, which is how a
+ * lightly loaded single BEAM node behaves: the comparison is about semantics, not interleavings.
+ * A command runs in a fresh command process; the runtime runs until that process is done
+ * (advancing virtual time only as far as the command needs) and then performs everything else
+ * that can happen without the clock moving. Only `advance`, a `call`'s sleep and task waits move
+ * the clock, as they move the Elixir driver's task clock.
  */
 import * as api from '../kernel/api.js';
 import type { Op } from '../kernel/effects.js';
-import { ExitException, caught, exit } from '../kernel/errors.js';
+import { caught, raise } from '../kernel/errors.js';
 import { match } from '../kernel/match.js';
 import { Runtime, type Semantics } from '../kernel/Runtime.js';
-import type { TraceEvent } from '../scheduler/Trace.js';
+import { compare } from '../term/compare.js';
 import type { Json } from '../term/json.js';
-import { Pid, Tuple, bin, isTagged, t, type ErlModule, type Term, type TermObject } from '../term/Term.js';
-import { workerModule, workerSpec, WorkerWorld, type InitBehaviour } from '../harness/worker.js';
-import { reasonTerm, type ReasonSpec } from '../harness/faults.js';
+import { Bin, Pid, Tuple, bin, isTagged, isTermObject, t, type ErlModule, type Ref, type Term, type TermObject } from '../term/Term.js';
+import { workerModule, workerSpec, WorkerWorld } from '../harness/worker.js';
 import * as GenServer from '../otp/GenServer.js';
 import * as Registry from '../otp/Registry.js';
 import * as Supervisor from '../otp/Supervisor.js';
@@ -29,57 +30,17 @@ import * as Task from '../otp/Task.js';
 import * as TaskSupervisor from '../otp/TaskSupervisor.js';
 import { canonical } from './canonical.js';
 import { DriverError, type Command, type Driver, type Hello, type Response } from './Driver.js';
+import { RequestError, initOf, int, reasonOf, str, termOf, timeoutOf } from './sim/params.js';
+import { EventRecorder, SUPERVISOR_REPORT } from './sim/recorder.js';
 
 const FIFO = { name: 'fifo', choose: () => 0 };
-const REGISTRY = 'bc_registry';
+const REGISTRY = 'Elixir.Beamcheck.Registry';
 export const PROTOCOL_VERSION = 1;
 
-/** Bad parameters in a request: answered with `ok: false`. */
-class RequestError extends Error {}
+/** What a command process or an agent came back with. */
+type Outcome = { readonly value: Term } | { readonly exit: Term } | { readonly died: Term };
 
-function str(c: Command, key: string): string {
-  const v = c[key];
-  if (typeof v !== 'string') throw new RequestError(`${c.cmd}: "${key}" must be a string`);
-  return v;
-}
-
-function int(c: Command, key: string): number {
-  const v = c[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new RequestError(`${c.cmd}: "${key}" must be a non-negative integer`);
-  return v;
-}
-
-function timeoutOf(c: Command, key: string): number | 'infinity' {
-  return c[key] === 'infinity' ? 'infinity' : int(c, key);
-}
-
-function reasonOf(c: Command, key: string): ReasonSpec {
-  const v = c[key];
-  if (v === 'normal' || v === 'shutdown' || v === 'kill' || v === 'boom' || v === 'raise') return v;
-  if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v['shutdown'] === 'string') return { shutdown: v['shutdown'] };
-  throw new RequestError(`${c.cmd}: "${key}" must be normal, shutdown, kill, boom, raise or {"shutdown": x}`);
-}
-
-/** A term from a JSON value in a command (atoms as strings, integers, lists). */
-function termOf(j: Json): Term {
-  if (typeof j === 'string' || typeof j === 'number' || typeof j === 'boolean') return j;
-  if (Array.isArray(j)) return j.map(termOf);
-  if (j !== null && typeof j === 'object' && typeof j['bin'] === 'string') return bin(j['bin']);
-  throw new RequestError(`unsupported term in a command: ${JSON.stringify(j)}`);
-}
-
-function initOf(j: Json | undefined): InitBehaviour {
-  if (j === undefined || j === 'ok') return 'ok';
-  if (j === 'ignore' || j === 'raise') return j;
-  if (j !== null && typeof j === 'object' && !Array.isArray(j)) {
-    if (typeof j['stop'] === 'string') return { stop: j['stop'] };
-    if (typeof j['fail_first'] === 'number') return { failFirst: j['fail_first'] };
-    if (typeof j['slow_ms'] === 'number') return { slowMs: j['slow_ms'] };
-  }
-  throw new RequestError(`bad init behaviour ${JSON.stringify(j)}`);
-}
-
-/** An agent's body: runs each `{:run, fun, reply_to}` it is sent and answers `{:result, value}`. */
+/** A helper process's body: runs each `{:run, fun, reply_to}` it is sent and answers `{:result, r}`. */
 function* agent(trap: boolean): Op<void> {
   if (trap) yield* api.trapExit(true);
   for (;;) {
@@ -95,26 +56,142 @@ function* agent(trap: boolean): Op<void> {
   }
 }
 
+/** Waits until `pid` has handled everything sent to it before (`:sys.get_state`), or died. */
+function* settle(pid: Pid, ref: Ref): Op<'alive' | 'down'> {
+  try {
+    yield* GenServer.getState(pid, 'infinity');
+    yield* api.demonitor(ref, { flush: true });
+    return 'alive';
+  } catch {
+    yield* api.receive(match.down(ref));
+    return 'down';
+  }
+}
+
+interface CaseTask {
+  readonly task: Task.Task;
+  readonly owner: Pid;
+}
+
+/** The state of one case (reset between cases). */
+class CaseState {
+  readonly rt: Runtime;
+  readonly recorder = new EventRecorder();
+  readonly world = new WorkerWorld();
+  readonly worker: ErlModule;
+  readonly treeSupervisor: ErlModule;
+  readonly holder: Pid;
+  rootSup: Pid | null = null;
+  owner: Pid | null = null;
+  taskSup: Pid | null = null;
+  readonly tasks = new Map<string, CaseTask>();
+  registry: Pid | null = null;
+  partitions: Pid[] = [];
+  readonly regProcs = new Map<string, Pid>();
+
+  constructor(semantics: Semantics) {
+    this.rt = new Runtime({ semantics, strategy: FIFO, maxDelay: 0, maxSteps: 5_000_000, guard: false });
+    this.worker = workerModule(this.world);
+    this.treeSupervisor = treeSupervisorModule(this);
+    this.holder = this.rt.spawnRoot(() => agent(true), 'holder');
+    this.rt.runUntil(this.rt.now);
+  }
+
+  alive(pid: Pid | null): pid is Pid {
+    return pid !== null && this.rt.inspect(pid)?.alive === true;
+  }
+}
+
+/**
+ * `Beamcheck.Supervisor`: the callback module of every supervisor of a tree. init/1 names itself
+ * and returns the `:supervisor` flags map itself (so `auto_shutdown` is the OTP flag on every
+ * profile, as the Elixir driver does on every Elixir version).
+ */
+function treeSupervisorModule(c: CaseState): ErlModule {
+  return Supervisor.defmodule('Beamcheck.Supervisor', {
+    *init(arg: Term) {
+      const [name, tree] = arg as Tuple;
+      yield* api.report(SUPERVISOR_REPORT, { name: name! });
+      return t('ok', t(supFlags(tree as unknown as Json), childSpecs(c, tree as unknown as Json)));
+    },
+  });
+}
+
+function treeObject(tree: Json, what: string): Record<string, Json> {
+  if (tree === null || typeof tree !== 'object' || Array.isArray(tree)) throw new RequestError(`${what}: "tree" must be an object`);
+  return tree;
+}
+
+/** A TREE to `:supervisor` flags (docs/driver-protocol.md). */
+function supFlags(tree: Json): TermObject {
+  const o = treeObject(tree, 'sup_start');
+  const flags: TermObject = {
+    strategy: termOf(o['strategy'] ?? 'one_for_one'),
+    intensity: termOf(o['max_restarts'] ?? 3),
+    period: termOf(o['max_seconds'] ?? 5),
+  };
+  if (o['auto_shutdown'] !== undefined) flags['auto_shutdown'] = termOf(o['auto_shutdown']);
+  return flags;
+}
+
+function childSpecs(c: CaseState, tree: Json): TermObject[] {
+  const children = treeObject(tree, 'sup_start')['children'] ?? [];
+  if (!Array.isArray(children)) throw new RequestError('sup_start: "children" must be a list');
+  return children.map((child) => childSpec(c, child));
+}
+
+/** A CHILD to a child spec map, with the Elixir driver's defaults. */
+function childSpec(c: CaseState, child: Json | undefined): TermObject {
+  if (child === null || typeof child !== 'object' || Array.isArray(child) || typeof child['id'] !== 'string') {
+    throw new RequestError('every child needs a string "id"');
+  }
+  const id = child['id'];
+  const fields: TermObject = { restart: termOf(child['restart'] ?? 'permanent') };
+  if (typeof child['significant'] === 'boolean') fields['significant'] = child['significant'];
+  if (child['type'] === 'supervisor') {
+    return {
+      id,
+      start: t(c.treeSupervisor, 'start_link', [t(bin(`sup:${id}`), (child['tree'] ?? null) as unknown as Term)]),
+      ...fields,
+      shutdown: termOf(child['shutdown'] ?? 'infinity'),
+      type: 'supervisor',
+    };
+  }
+  const terminateMs = child['terminate_ms'] ?? 0;
+  if (typeof terminateMs !== 'number') throw new RequestError('"terminate_ms" must be a number');
+  fields['shutdown'] = termOf(child['shutdown'] ?? 5000);
+  fields['type'] = 'worker';
+  return workerSpec(c.worker, { id, trapExit: child['trap_exit'] === true, init: initOf(child['init']), terminateMs }, fields);
+}
+
+/**
+ * A tree child's start function as the protocol shows it: `{MODULE, :start_link, [ID]}` in a
+ * child spec map or a `#child{}` record (how a driver passes configuration is its own business).
+ */
+function canonicalChildspec(x: Term): Term {
+  if (isTermObject(x) && x['start'] instanceof Tuple && x['start'].length === 3 && 'id' in x) {
+    const [m, f] = x['start'];
+    return { ...x, start: t(m!, f!, [x['id']!]) };
+  }
+  if (x instanceof Tuple) {
+    if (x.length === 9 && x[0] === 'child' && x[3] instanceof Tuple && x[3].length === 3) {
+      const copy = t(...x);
+      copy[3] = t(x[3][0]!, x[3][1]!, [x[2]!]);
+      return copy;
+    }
+    return t(...x.map(canonicalChildspec));
+  }
+  return x;
+}
+
 export class SimDriver implements Driver {
   readonly label: string;
-  private rt!: Runtime;
-  private cursor = 0;
-  private names = new Map<number, string>();
-  private incarnation = new Map<number, { id: string; n: number }>();
-  private supervisors = new Map<number, string>();
-  private world!: WorkerWorld;
-  private worker!: ErlModule;
-  private caseOwner: Pid | null = null;
-  private taskOwner: Pid | null = null;
-  private taskSup: Pid | null = null;
-  private tasks = new Map<string, Task.Task>();
-  private regProcs = new Map<string, Pid>();
-  private rootSup: Pid | null = null;
+  private c: CaseState;
   private closed = false;
 
   constructor(readonly semantics: Semantics = 'current') {
     this.label = `sim (${semantics})`;
-    this.newCase();
+    this.c = new CaseState(semantics);
   }
 
   async hello(): Promise<Hello> {
@@ -122,8 +199,8 @@ export class SimDriver implements Driver {
   }
 
   helloSync(): Hello {
-    const capabilities = ['supervisor', 'nested_supervisors', 'task', 'registry'];
-    if (this.semantics === 'current') capabilities.push('auto_shutdown', 'registry_key_partitioning');
+    const capabilities = ['supervisor', 'auto_shutdown', 'nested_supervisors', 'task', 'registry'];
+    if (this.semantics === 'current') capabilities.push('registry_key_partitioning');
     return { protocol: PROTOCOL_VERSION, runtime: `beamcheck simulator (${this.semantics} semantics)`, capabilities };
   }
 
@@ -140,11 +217,12 @@ export class SimDriver implements Driver {
   handle(c: Command): Response {
     try {
       if (c.cmd === 'hello') {
+        if (c['protocol'] !== PROTOCOL_VERSION) throw new RequestError(`unsupported protocol ${JSON.stringify(c['protocol'] ?? null)} (this driver speaks ${PROTOCOL_VERSION})`);
         const h = this.helloSync();
-        return { ok: true, protocol: h.protocol, runtime: h.runtime, capabilities: [...h.capabilities] };
+        return { ok: true, result: { protocol: h.protocol, runtime: h.runtime, capabilities: [...h.capabilities] }, events: [] };
       }
       if (c.cmd === 'reset') {
-        this.newCase();
+        this.c = new CaseState(this.semantics);
         return { ok: true, result: 'ok', events: [] };
       }
       if (c.cmd === 'quit') {
@@ -152,129 +230,146 @@ export class SimDriver implements Driver {
         return { ok: true, result: 'ok', events: [] };
       }
       const result = this.perform(c);
-      this.barrier();
-      return { ok: true, result, events: this.events() };
+      this.quiesce();
+      const rec = this.c.recorder;
+      rec.absorb(this.c.rt.trace);
+      return { ok: true, result: result(), events: rec.take((x) => this.canon(x)) };
     } catch (e) {
-      if (e instanceof RequestError) return { ok: false, error: e.message };
+      if (e instanceof RequestError) {
+        // Like the Elixir driver: events of a failed command come with the next response.
+        return { ok: false, error: e.message };
+      }
       throw e;
     }
   }
 
-  // ------------------------------------------------------------------- the case
+  // ------------------------------------------------------------------- running things
 
-  private newCase(): void {
-    this.rt = new Runtime({ semantics: this.semantics, strategy: FIFO, maxDelay: 0, maxSteps: 5_000_000, guard: false });
-    this.cursor = 0;
-    this.names = new Map();
-    this.incarnation = new Map();
-    this.supervisors = new Map();
-    this.world = new WorkerWorld();
-    this.worker = workerModule(this.world);
-    this.tasks = new Map();
-    this.regProcs = new Map();
-    this.rootSup = null;
-    this.taskOwner = null;
-    this.taskSup = null;
-    this.caseOwner = this.rt.spawnRoot(() => agent(true), 'case');
-    this.rt.runUntil(this.rt.now);
+  /** Runs `body` in a fresh command process to its end; its value, or how it exited. */
+  private run(body: () => Op<Term>): Outcome {
+    let outcome: Outcome = { died: 'noproc' };
+    const pid = this.c.rt.spawnRoot(function* () {
+      try {
+        outcome = { value: (yield* body()) ?? 'ok' };
+      } catch (e) {
+        const c = caught(e);
+        if (c.kind !== 'exit') throw e;
+        outcome = { exit: c.reason };
+      }
+    }, 'command');
+    this.c.rt.runUntilExit(pid);
+    const v = this.c.rt.verdict;
+    if (v.kind === 'divergence') throw new DriverError(`simulation diverged: ${v.detail}`);
+    const info = this.c.rt.inspect(pid);
+    if (info?.alive) throw new DriverError(`a ${this.c.rt.now} ms command never finished: the simulation is stuck`);
+    if ('died' in outcome && info) outcome = { died: info.exitReason ?? 'noproc' };
+    return outcome;
+  }
+
+  /** The value of a command that cannot fail. */
+  private runValue(body: () => Op<Term>): Term {
+    const r = this.run(body);
+    if (!('value' in r)) throw new DriverError(`a driver step failed: ${JSON.stringify(this.canon('exit' in r ? r.exit : r.died))}`);
+    return r.value;
+  }
+
+  /** Runs `body` inside helper process `who`; `{died: reason}` if `who` is or becomes dead. */
+  private inAgent(who: Pid, body: () => Op<Term>): Outcome {
+    const r = this.run(function* () {
+      const ref = yield* api.monitor(who);
+      yield* api.send(who, t('run', body as unknown as Term, yield* api.self()));
+      const reply = yield* api.receive(match.where((m) => isTagged(m, 'result', 2) || (isTagged(m, 'DOWN', 5) && m[1] === ref), 'a result or the DOWN of the helper'));
+      if (isTagged(reply, 'DOWN', 5)) return t('died', reply[4]!);
+      yield* api.demonitor(ref, { flush: true });
+      return (reply as unknown as Tuple)[1]!;
+    });
+    if (!('value' in r)) return r;
+    const v = r.value;
+    if (isTagged(v, 'died', 2)) return { died: v[1]! };
+    if (isTagged(v, 'exit', 2)) return { exit: v[1]! };
+    return { value: (v as unknown as Tuple)[1]! };
+  }
+
+  private canon(x: Term): Json {
+    return canonical(x, (pid) => this.c.recorder.names.get(pid.id));
+  }
+
+  /** A result thunk: canonicalized after the command's events are absorbed (names known). */
+  private later(x: Term): () => Json {
+    return () => this.canon(x);
+  }
+
+  /** `{"exit": R}` or the value. */
+  private valueOrExit(r: Outcome, value: (v: Term) => Json = (v) => this.canon(v)): () => Json {
+    if ('value' in r) return () => value(r.value);
+    const reason = 'exit' in r ? r.exit : r.died;
+    return () => ({ exit: this.canon(reason) });
   }
 
   /**
-   * The quiescence barrier a real driver uses (docs/driver-protocol.md, "Determinism"): a
-   * `:sys.get_state` on every live supervisor, so that a restart or shutdown in progress completes
-   * before the response. Signals to one process arrive in send order, so every EXIT a supervisor was
-   * sent before the barrier is handled before it answers.
+   * The barrier after every command (the Elixir driver's `quiesce`): the task owner answers and
+   * the Task.Supervisor has handled its messages; every registry partition has handled its
+   * messages; every supervisor of the tree has (a restart happens inside one supervisor message).
    */
-  private barrier(): void {
-    const sups = [...this.supervisors.keys()].map((id) => this.pidOf(id)).filter((p) => this.rt.inspect(p)?.alive);
-    if (sups.length === 0) return;
-    this.run(function* () {
-      for (const sup of sups) {
-        try {
-          yield* GenServer.getState(sup, 'infinity');
-        } catch {
-          // It died meanwhile: nothing left to wait for.
-        }
-      }
+  private quiesce(): void {
+    const c = this.c;
+    const targets: Pid[] = [];
+    if (c.alive(c.owner)) this.inAgent(c.owner, function* () {
+      return 'pong';
+    });
+    if (c.alive(c.taskSup)) targets.push(c.taskSup);
+    targets.push(...c.partitions.filter((p) => c.alive(p)));
+    this.settleAll(targets);
+    this.treeBarrier();
+  }
+
+  private settleAll(pids: readonly Pid[]): void {
+    if (pids.length === 0) return;
+    this.runValue(function* () {
+      for (const pid of pids) yield* settle(pid, yield* api.monitor(pid));
       return 'ok';
     });
   }
 
-  /** Runs `body` in a fresh command process; returns its value, or `{exit, reason}`. */
-  private run(body: () => Op<Term>): Term {
-    let result: Term = 'ok';
-    const pid = this.rt.spawnRoot(function* () {
-      try {
-        result = t('value', (yield* body()) ?? 'ok');
-      } catch (e) {
-        if (!(e instanceof ExitException)) throw e;
-        result = t('exit', e.reason);
-      }
-    }, 'driver');
-    this.rt.runUntilExit(pid);
-    const v = this.rt.verdict;
-    if (v.kind === 'divergence') throw new DriverError(`simulation diverged: ${v.detail}`);
-    return result;
-  }
-
-  /** Runs `body` inside agent `who` (so the agent is the caller: parent, owner, registrant). */
-  private inAgent(who: Pid, body: () => Op<Term>): Term {
-    return this.run(function* () {
-      yield* api.send(who, t('run', body as unknown as Term, yield* api.self()));
-      const [, r] = yield* api.receive(match.tagged('result', 2));
-      // The agent answers {:value, v} or {:exit, reason}: surface it as this command's own outcome.
-      if (isTagged(r, 'exit', 2)) return exit(r[1]!);
-      return (r as unknown as Tuple)[1]!;
-    });
-  }
-
-  private value(r: Term): Term {
-    if (isTagged(r, 'value', 2)) return r[1]!;
-    if (isTagged(r, 'exit', 2)) return r;
-    return r;
-  }
-
-  /** The command's result as JSON: values canonical, exits as `{"exit": reason}`. */
-  private json(r: Term): Json {
-    if (isTagged(r, 'exit', 2)) return { exit: this.canon(r[1]!) };
-    if (isTagged(r, 'value', 2)) return this.canon(r[1]!);
-    return this.canon(r);
-  }
-
-  private canon(x: Term): Json {
-    return canonical(x, (pid) => this.names.get(pid.id));
+  /** Walks the tree with `which_children` until two walks agree and nothing is restarting. */
+  private treeBarrier(): void {
+    const root = this.c.rootSup;
+    if (root === null) return;
+    let previous = '';
+    for (let tries = 0; tries < 1000; tries++) {
+      const walk = this.runValue(() => walkTree(root));
+      const text = JSON.stringify(this.canon(walk));
+      if (text === previous && settled(walk)) return;
+      previous = text;
+    }
+    throw new DriverError('the supervision tree did not settle');
   }
 
   // ------------------------------------------------------------------- commands
 
-  private perform(c: Command): Json {
+  private perform(c: Command): () => Json {
     switch (c.cmd) {
       case 'sup_start':
         return this.supStart(c);
       case 'sup_call':
         return this.supCall(c);
       case 'sup_stop': {
-        const sup = this.requireSup();
-        const reason = reasonTerm(reasonOf(c, 'reason'));
-        return this.json(this.run(() => Supervisor.stop(sup, reason)));
+        const sup = this.needSup();
+        const reason = reasonOf(c['reason'] ?? 'normal');
+        return this.valueOrExit(this.run(() => Supervisor.stop(sup, reason, 'infinity')));
       }
       case 'crash':
       case 'kill':
       case 'signal':
         return this.fault(c);
-      case 'call': {
-        const pid = this.childPid(str(c, 'child'));
-        if (!pid) return 'not_running';
-        const request = this.requestOf(c['request']);
-        const timeout = timeoutOf(c, 'timeout');
-        const r = this.run(() => GenServer.call(pid, request, timeout));
-        return isTagged(r, 'exit', 2) ? { exit: this.canon(r[1]!) } : { reply: this.canon((r as unknown as Tuple)[1]!) };
-      }
+      case 'call':
+        return this.call(c);
       case 'advance':
-        this.rt.runUntil(this.rt.now + int(c, 'ms'));
-        return 'ok';
+        this.c.rt.runUntil(this.c.rt.now + int(c, 'ms'));
+        return () => 'ok';
       case 'task_owner':
-        return this.taskOwnerCmd(c);
+        this.startOwner(c['trap_exit'] === true);
+        return () => 'ok';
       case 'task_async':
         return this.taskAsync(c);
       case 'task_await':
@@ -284,236 +379,244 @@ export class SimDriver implements Driver {
       case 'task_owner_mailbox':
         return this.ownerMailbox();
       case 'reg_start':
+        return this.regStart(c);
       case 'reg_register':
       case 'reg_unregister':
+        return this.regUpdate(c);
       case 'reg_kill':
+        return this.regKill(c);
       case 'reg_lookup':
       case 'reg_keys':
       case 'reg_count':
       case 'reg_whereis':
-        return this.registryCmd(c);
+        return this.regQuery(c);
       default:
-        throw new RequestError(`unknown command "${c.cmd}"`);
+        throw new RequestError(`unknown command: "${c.cmd}"`);
     }
   }
 
-  private requestOf(j: Json | undefined): Term {
-    if (j === 'ping' || j === 'stop') return j;
-    if (j !== null && typeof j === 'object' && !Array.isArray(j) && typeof j['sleep'] === 'number') return t('sleep', j['sleep']);
-    throw new RequestError(`call: bad request ${JSON.stringify(j)}`);
+  // ------------------------------------------------------------------- supervision
+
+  private needSup(): Pid {
+    if (!this.c.rootSup) throw new RequestError('no supervisor: send sup_start first');
+    return this.c.rootSup;
   }
 
-  private requireSup(): Pid {
-    if (!this.rootSup) throw new RequestError('no supervisor: send sup_start first');
-    return this.rootSup;
+  private supStart(c: Command): () => Json {
+    if (this.c.alive(this.c.rootSup)) throw new RequestError("the case's supervisor is already running");
+    if (c['tree'] === undefined) throw new RequestError('sup_start: missing "tree"');
+    const tree = c['tree'] as unknown as Term;
+    supFlags(c['tree']);
+    childSpecs(this.c, c['tree']); // bad trees are request errors, before anything starts
+    const mod = this.c.treeSupervisor;
+    const r = this.inAgent(this.c.holder, () => Supervisor.startLink(mod, t(bin('sup'), tree)));
+    if ('value' in r && isTagged(r.value, 'ok', 2) && r.value[1] instanceof Pid) this.c.rootSup = r.value[1];
+    return this.valueOrExit(r);
   }
 
-  /** The child spec maps of a protocol tree; nested supervisors become tree-supervisor children. */
-  private specs(tree: Json): TermObject[] {
-    if (tree === null || typeof tree !== 'object' || Array.isArray(tree) || !Array.isArray(tree['children'])) {
-      throw new RequestError('sup_start: "tree" must be {"strategy", "max_restarts", "max_seconds", "children": [...]}');
-    }
-    return (tree['children'] as Json[]).map((child) => {
-      if (child === null || typeof child !== 'object' || Array.isArray(child) || typeof child['id'] !== 'string') {
-        throw new RequestError('sup_start: every child needs a string "id"');
-      }
-      const id = child['id'];
-      const fields: TermObject = {};
-      if (typeof child['restart'] === 'string') fields['restart'] = child['restart'];
-      if (child['shutdown'] !== undefined) fields['shutdown'] = child['shutdown'] as Term;
-      if (child['significant'] === true) fields['significant'] = true;
-      if (child['type'] === 'supervisor') {
-        return { id, start: t(this.treeSupervisor(), 'start_link', [t(id, child['tree'] as unknown as Term)]), type: 'supervisor', ...fields };
-      }
-      return workerSpec(
-        this.worker,
-        {
-          id,
-          trapExit: child['trap_exit'] === true,
-          init: initOf(child['init']),
-          terminateMs: typeof child['terminate_ms'] === 'number' ? child['terminate_ms'] : 0,
-        },
-        fields,
-      );
-    });
+  /** A supervisor of the tree by its protocol name: the root `"sup"` or a nested child id. */
+  private supTarget(name: string): Pid | null {
+    const root = this.needSup();
+    if (name === 'sup') return root;
+    const found = this.runValue(() => findChild(root, name));
+    return found instanceof Tuple && found[1] === 'supervisor' && found[0] instanceof Pid ? found[0] : null;
   }
 
-  private flags(tree: Json): Record<string, Term> {
-    const o = tree as Record<string, Json>;
-    const opts: Record<string, Term> = {
-      strategy: (o['strategy'] as string) ?? 'one_for_one',
-      maxRestarts: (o['max_restarts'] as number) ?? 3,
-      maxSeconds: (o['max_seconds'] as number) ?? 5,
-    };
-    if (typeof o['auto_shutdown'] === 'string' && o['auto_shutdown'] !== 'never') opts['autoShutdown'] = o['auto_shutdown'];
-    return opts;
-  }
-
-  private treeSupervisorModule: ErlModule | null = null;
-
-  /** A module supervisor for nested trees: its init reads `{id, tree}` and names itself. */
-  private treeSupervisor(): ErlModule {
-    if (this.treeSupervisorModule) return this.treeSupervisorModule;
-    const driver = this;
-    this.treeSupervisorModule = Supervisor.defmodule('Beamcheck.TreeSupervisor', {
-      *init(arg: Term) {
-        const [id, tree] = arg as Tuple;
-        driver.supervisors.set((yield* api.self()).id, `sup:${id as string}`);
-        driver.names.set((yield* api.self()).id, `sup:${id as string}`);
-        return yield* Supervisor.init(driver.specs(tree as unknown as Json), driver.flags(tree as unknown as Json));
-      },
-    });
-    return this.treeSupervisorModule;
-  }
-
-  private supStart(c: Command): Json {
-    const tree = c['tree'];
-    if (tree === undefined) throw new RequestError('sup_start: missing "tree"');
-    const specs = this.specs(tree);
-    const opts = this.flags(tree);
-    const r = this.value(this.inAgent(this.caseOwner!, () => Supervisor.startLink(specs, opts)));
-    if (isTagged(r, 'ok', 2) && r[1] instanceof Pid) {
-      this.rootSup = r[1];
-      this.names.set(r[1].id, 'sup');
-      this.supervisors.set(r[1].id, 'sup');
-    }
-    return this.json(r);
-  }
-
-  private supRef(c: Command): Pid {
-    const name = c['sup'] === undefined ? 'sup' : str(c, 'sup');
-    for (const [id, n] of this.supervisors) if (n === name || n === `sup:${name}`) return this.pidOf(id);
-    throw new RequestError(`sup_call: unknown supervisor "${name}"`);
-  }
-
-  private pidOf(id: number): Pid {
-    return this.rt.pids()[id]!;
-  }
-
-  private supCall(c: Command): Json {
-    const sup = this.supRef(c);
+  private supCall(c: Command): () => Json {
     const fun = str(c, 'fun');
     const args = Array.isArray(c['args']) ? (c['args'] as Json[]) : [];
-    const arg = (i: number): Term => termOf(args[i] ?? null);
+    const body = this.supFunction(fun, args);
+    const sup = this.supTarget(c['sup'] === undefined ? 'sup' : str(c, 'sup'));
+    if (sup === null) return () => 'not_running';
+    return this.valueOrExit(this.run(() => body(sup)), (v) => this.canon(canonicalChildspec(v)));
+  }
+
+  private supFunction(fun: string, args: Json[]): (sup: Pid) => Op<Term> {
+    const one = (): Term => {
+      if (args.length !== 1) throw new RequestError(`bad arguments for ${fun}: ${JSON.stringify(args)}`);
+      return termOf(args[0]);
+    };
+    const none = () => {
+      if (args.length !== 0) throw new RequestError(`bad arguments for ${fun}: ${JSON.stringify(args)}`);
+    };
     switch (fun) {
       case 'which_children':
-        return this.json(this.run(() => Supervisor.whichChildren(sup)));
+        none();
+        return (sup) => Supervisor.whichChildren(sup);
       case 'count_children':
-        return this.json(this.run(() => Supervisor.countChildren(sup)));
-      case 'terminate_child':
-        return this.json(this.run(() => Supervisor.terminateChild(sup, arg(0))));
-      case 'restart_child':
-        return this.json(this.run(() => Supervisor.restartChild(sup, arg(0))));
-      case 'delete_child':
-        return this.json(this.run(() => Supervisor.deleteChild(sup, arg(0))));
-      case 'get_childspec':
-        return this.json(this.run(() => Supervisor.getChildspec(sup, arg(0))));
+        none();
+        return (sup) => Supervisor.countChildren(sup) as Op<Term>;
+      case 'terminate_child': {
+        const id = one();
+        return (sup) => Supervisor.terminateChild(sup, id);
+      }
+      case 'restart_child': {
+        const id = one();
+        return (sup) => Supervisor.restartChild(sup, id);
+      }
+      case 'delete_child': {
+        const id = one();
+        return (sup) => Supervisor.deleteChild(sup, id);
+      }
+      case 'get_childspec': {
+        const id = one();
+        return (sup) => Supervisor.getChildspec(sup, id);
+      }
       case 'start_child': {
-        const [spec] = this.specs({ children: [args[0] ?? null] });
-        return this.json(this.run(() => Supervisor.startChild(sup, spec!)));
+        if (args.length !== 1) throw new RequestError(`bad arguments for start_child: ${JSON.stringify(args)}`);
+        const spec = childSpec(this.c, args[0]);
+        return (sup) => Supervisor.startChild(sup, spec);
       }
       default:
-        throw new RequestError(`sup_call: unknown function "${fun}"`);
+        throw new RequestError(`unknown supervisor function: "${fun}"`);
     }
   }
 
-  /** The current pid of a worker by child id (its newest incarnation, if alive). */
-  private childPid(id: string): Pid | undefined {
-    let best: { pid: number; n: number } | undefined;
-    for (const [pid, who] of this.incarnation) if (who.id === id && (!best || who.n > best.n)) best = { pid, n: who.n };
-    if (!best) return undefined;
-    const p = this.pidOf(best.pid);
-    return this.rt.inspect(p)?.alive ? p : undefined;
+  /** The running pid of tree child `id` (a worker or a nested supervisor), anywhere in the tree. */
+  private childPid(id: string): Pid | null {
+    const root = this.c.rootSup;
+    if (root === null) return null;
+    const found = this.runValue(() => findChild(root, id));
+    return found instanceof Tuple && found[0] instanceof Pid ? found[0] : null;
   }
 
-  private fault(c: Command): Json {
-    const pid = this.childPid(str(c, 'child'));
-    if (!pid) return 'not_running';
-    const reason = c.cmd === 'kill' ? 'kill' : reasonTerm(reasonOf(c, 'reason'));
+  private fault(c: Command): () => Json {
     const how = c.cmd;
-    this.run(function* () {
-      // Like the real driver: act, then wait until the victim is gone (if it goes at all).
+    const reason = how === 'kill' ? 'kill' : reasonOf(c['reason']);
+    const pid = this.childPid(str(c, 'child'));
+    if (!pid) return () => 'not_running';
+    this.runValue(function* () {
+      // Act, then wait until the target has handled it: gone, or answering.
       const ref = yield* api.monitor(pid);
       if (how === 'crash') yield* api.send(pid, t('crash', reason));
       else yield* api.exitSignal(pid, reason);
-      yield* api.receive(match.down(ref), { after: how === 'signal' ? 0 : 'infinity' });
-      return 'ok';
+      return yield* settle(pid, ref);
     });
-    return 'ok';
+    return () => 'ok';
+  }
+
+  /** A fresh process calls the worker; afterwards the worker has finished the request. */
+  private call(c: Command): () => Json {
+    const request = requestOf(c['request']);
+    const timeout = timeoutOf(c, 'timeout');
+    const pid = this.childPid(str(c, 'child'));
+    if (!pid) return () => 'not_running';
+    const r = this.run(() => GenServer.call(pid, request, timeout));
+    this.settleAll([pid]);
+    return this.valueOrExit(r, (v) => ({ reply: this.canon(v) }));
   }
 
   // ------------------------------------------------------------------- tasks
 
-  private taskOwnerCmd(c: Command): Json {
-    const trap = c['trap_exit'] === true;
-    if (this.taskOwner) this.run(() => api.exitSignal(this.taskOwner!, 'kill'));
-    const ownerPid = this.run(() => api.spawn(() => agent(trap), { label: 'task_owner' }));
-    this.taskOwner = (ownerPid as unknown as Tuple)[1] as Pid;
-    this.names.set(this.taskOwner.id, 'owner');
-    const sup = this.value(this.inAgent(this.caseOwner!, () => TaskSupervisor.startLink()));
-    if (isTagged(sup, 'ok', 2)) {
-      this.taskSup = sup[1] as Pid;
-      this.names.set(this.taskSup.id, 'task_sup');
+  /** (Re)starts the task owner; a previous one is killed, its linked tasks die with it. */
+  private startOwner(trap: boolean): void {
+    const c = this.c;
+    const old = c.owner;
+    if (c.alive(old)) {
+      this.runValue(function* () {
+        const ref = yield* api.monitor(old);
+        yield* api.exitSignal(old, 'kill');
+        yield* api.receive(match.down(ref));
+        return 'ok';
+      });
     }
-    this.tasks = new Map();
-    return 'ok';
+    for (const [name, task] of c.tasks) if (task.owner === old && !this.isNolink(task)) c.tasks.delete(name);
+    const owner = this.runValue(() => api.spawn(() => agent(trap))) as Pid;
+    c.recorder.name(owner, 'task_owner');
+    c.owner = owner;
   }
 
-  private taskAsync(c: Command): Json {
-    if (!this.taskOwner) throw new RequestError('task_async: send task_owner first');
+  private readonly nolink = new WeakSet<Task.Task>();
+
+  private isNolink(task: CaseTask): boolean {
+    return this.nolink.has(task.task);
+  }
+
+  private ensureOwner(): Pid {
+    if (this.c.owner === null) this.startOwner(false);
+    return this.c.owner!;
+  }
+
+  private ensureTaskSup(): Pid {
+    const c = this.c;
+    if (c.taskSup === null) {
+      const r = this.inAgent(c.holder, () => TaskSupervisor.startLink());
+      if (!('value' in r) || !isTagged(r.value, 'ok', 2)) throw new DriverError('Task.Supervisor.start_link failed');
+      c.taskSup = r.value[1] as Pid;
+    }
+    return c.taskSup;
+  }
+
+  private ownerExit(reason: Term): () => Json {
+    return () => ({ owner_exit: this.canon(reason) });
+  }
+
+  /** The owner's exit reason if it is dead. */
+  private deadOwner(owner: Pid): Term | undefined {
+    const info = this.c.rt.inspect(owner);
+    return info && !info.alive ? (info.exitReason ?? 'noproc') : undefined;
+  }
+
+  private taskAsync(c: Command): () => Json {
     const name = str(c, 'name');
-    const ms = int(c, 'ms');
+    const ms = int(c, 'ms', 0);
     const raises = c['raise'] === true;
-    const result = c['result'] === undefined ? 'done' : termOf(c['result']);
+    const result = termOf(c['result'] ?? 'ok', 'result');
+    const nolink = c['nolink'] === true;
+    const owner = this.ensureOwner();
+    const dead = this.deadOwner(owner);
+    if (dead !== undefined) return this.ownerExit(dead);
+    const taskSup = nolink ? this.ensureTaskSup() : null;
+    // The task sleeps on the case's clock, then returns its result or raises.
     const work = function* (): Op<Term> {
       if (ms > 0) yield* api.sleep(ms);
-      if (raises) throw new Error(`task ${name} failed`);
+      if (raises) return raise('RuntimeError', `${name} crashed`);
       return result;
     };
-    const nolink = c['nolink'] === true;
-    const taskSup = this.taskSup;
-    const r = this.value(
-      this.inAgent(this.taskOwner, function* () {
-        return nolink ? yield* TaskSupervisor.asyncNolink(taskSup!, work) : yield* Task.async(work);
-      }),
-    );
-    if (isTagged(r, 'exit', 2)) return this.json(r);
-    this.tasks.set(name, r as unknown as Task.Task);
-    const pid = (r as TermObject)['pid'];
-    if (pid instanceof Pid) this.names.set(pid.id, `task:${name}`);
-    return 'ok';
+    const r = this.inAgent(owner, function* () {
+      return taskSup ? yield* TaskSupervisor.asyncNolink(taskSup, work) : yield* Task.async(work);
+    });
+    if ('died' in r) return this.ownerExit(r.died);
+    if ('exit' in r) throw new DriverError(`task_async failed: ${JSON.stringify(this.canon(r.exit))}`);
+    const task = r.value as Task.Task;
+    if (nolink) this.nolink.add(task);
+    if (task.pid instanceof Pid) this.c.recorder.name(task.pid, `task:${name}`);
+    this.c.tasks.set(name, { task, owner });
+    return () => 'ok';
   }
 
-  private taskQuery(c: Command): Json {
+  private taskQuery(c: Command): () => Json {
     const name = str(c, 'name');
-    const task = this.tasks.get(name);
-    if (!task || !this.taskOwner) throw new RequestError(`${c.cmd}: unknown task "${name}"`);
-    let body: () => Op<Term>;
+    let body: (task: Task.Task) => Op<Term>;
     if (c.cmd === 'task_await') {
       const timeout = timeoutOf(c, 'timeout');
-      body = () => Task.await(task, timeout);
+      body = (task) => Task.await(task, timeout);
     } else if (c.cmd === 'task_yield') {
       const timeout = timeoutOf(c, 'timeout');
-      body = () => Task.yield(task, timeout);
+      body = (task) => Task.yield(task, timeout);
     } else {
-      const mode = c['mode'] === 'brutal_kill' ? 'brutal_kill' : int(c, 'mode');
-      body = () => Task.shutdown(task, mode);
+      const mode = c['mode'] === 'brutal_kill' ? 'brutal_kill' : timeoutOf(c, 'mode');
+      body = (task) => Task.shutdown(task, mode);
     }
-    const r = this.inAgent(this.taskOwner, body);
-    if (isTagged(r, 'exit', 2)) return { exit: this.canon(r[1]!) };
-    const v = (r as unknown as Tuple)[1]!;
-    if (c.cmd === 'task_await') return { reply: this.canon(v) };
-    if (v === 'nil') return 'nil';
-    if (isTagged(v, 'ok', 2)) return { ok: this.canon(v[1]!) };
-    if (isTagged(v, 'exit', 2)) return { exit: this.canon(v[1]!) };
-    return this.canon(v);
+    const owner = this.ensureOwner();
+    const entry = this.c.tasks.get(name);
+    if (!entry || entry.owner !== owner) throw new RequestError(`unknown task ${name}`);
+    const dead = this.deadOwner(owner);
+    if (dead !== undefined) return this.ownerExit(dead);
+    const r = this.inAgent(owner, () => body(entry.task));
+    if ('died' in r) return this.ownerExit(r.died);
+    if (c.cmd === 'task_await') return this.valueOrExit(r, (v) => ({ reply: this.canon(v) }));
+    return this.valueOrExit(r, (v) => {
+      if (isTagged(v, 'ok', 2)) return { ok: this.canon(v[1]!) };
+      if (isTagged(v, 'exit', 2)) return { exit: this.canon(v[1]!) };
+      return this.canon(v);
+    });
   }
 
-  private ownerMailbox(): Json {
-    const owner = this.taskOwner;
-    if (!owner) throw new RequestError('task_owner_mailbox: no task owner');
-    const info = this.rt.inspect(owner);
-    if (!info || !info.alive) return { owner_exit: this.canon(info?.exitReason ?? 'noproc') };
+  private ownerMailbox(): () => Json {
+    const owner = this.ensureOwner();
+    const dead = this.deadOwner(owner);
+    if (dead !== undefined) return this.ownerExit(dead);
     const r = this.inAgent(owner, function* () {
       const out: Term[] = [];
       for (;;) {
@@ -522,131 +625,144 @@ export class SimDriver implements Driver {
         out.push(m);
       }
     });
-    return this.json(r);
+    if ('died' in r) return this.ownerExit(r.died);
+    return this.valueOrExit(r);
   }
 
   // ------------------------------------------------------------------- registry
 
+  private needRegistry(): void {
+    if (this.c.registry === null) throw new RequestError('no registry: send reg_start first');
+  }
+
+  private regStart(c: Command): () => Json {
+    const keys = c['keys'] ?? 'unique';
+    if (keys !== 'unique' && keys !== 'duplicate' && keys !== 'duplicate_key') throw new RequestError('reg_start: "keys" must be unique, duplicate or duplicate_key');
+    const kind: Term = keys === 'duplicate_key' ? t('duplicate', 'key') : keys;
+    const partitions = int(c, 'partitions', 1);
+    const r = this.inAgent(this.c.holder, () => Registry.startLink({ keys: kind, name: REGISTRY, partitions }));
+    if (!('value' in r) || !isTagged(r.value, 'ok', 2)) throw new RequestError(`reg_start failed: ${JSON.stringify('value' in r ? this.canon(r.value) : null)}`);
+    const registry = r.value[1] as Pid;
+    this.c.registry = registry;
+    const children = this.runValue(() => Supervisor.whichChildren(registry)) as Term[];
+    this.c.partitions = children.map((ch) => (ch as Tuple)[1]).filter((p): p is Pid => p instanceof Pid);
+    return () => 'ok';
+  }
+
+  /** Registry client `name`, started on first use. */
   private regProc(name: string): Pid {
-    const existing = this.regProcs.get(name);
-    if (existing && this.rt.inspect(existing)?.alive) return existing;
-    const pid = (this.run(() => api.spawn(() => agent(false), { label: name })) as unknown as Tuple)[1] as Pid;
-    this.regProcs.set(name, pid);
-    this.names.set(pid.id, name);
+    const existing = this.c.regProcs.get(name);
+    if (existing) return existing;
+    const pid = this.runValue(() => api.spawn(() => agent(false))) as Pid;
+    this.c.regProcs.set(name, pid);
+    this.c.recorder.name(pid, name);
     return pid;
   }
 
-  /** A barrier: every registry partition has processed what is in its mailbox. */
-  private registryBarrier(): void {
-    this.run(function* () {
-      for (const child of yield* Supervisor.whichChildren(REGISTRY)) {
-        const pid = (child as Tuple)[1];
-        if (pid instanceof Pid) yield* GenServer.getState(pid);
-      }
-      return 'ok';
-    });
+  private regUpdate(c: Command): () => Json {
+    this.needRegistry();
+    const proc = this.regProc(str(c, 'proc'));
+    const key = termOf(c['key'], 'key');
+    const value = termOf(c['value'] ?? 'nil', 'value');
+    const r = this.inAgent(proc, () => (c.cmd === 'reg_register' ? Registry.register(REGISTRY, key, value) : Registry.unregister(REGISTRY, key)));
+    if (!('value' in r)) throw new DriverError(`${c.cmd} failed: ${JSON.stringify(this.canon('exit' in r ? r.exit : r.died))}`);
+    return this.later(r.value);
   }
 
-  private registryCmd(c: Command): Json {
-    switch (c.cmd) {
-      case 'reg_start': {
-        const keys = str(c, 'keys');
-        const kind: Term = keys === 'duplicate_key' ? t('duplicate', 'key') : keys;
-        const partitions = int(c, 'partitions');
-        const r = this.value(this.inAgent(this.caseOwner!, () => Registry.startLink({ keys: kind, name: REGISTRY, partitions })));
-        return isTagged(r, 'ok', 2) ? 'ok' : this.json(r);
-      }
-      case 'reg_register': {
-        const proc = this.regProc(str(c, 'proc'));
-        const key = termOf(c['key'] ?? null);
-        const value = termOf(c['value'] ?? null);
-        return this.json(this.inAgent(proc, () => Registry.register(REGISTRY, key, value)));
-      }
-      case 'reg_unregister': {
-        const proc = this.regProc(str(c, 'proc'));
-        const key = termOf(c['key'] ?? null);
-        return this.json(this.inAgent(proc, () => Registry.unregister(REGISTRY, key)));
-      }
-      case 'reg_kill': {
-        const proc = this.regProcs.get(str(c, 'proc'));
-        if (proc) this.run(() => api.exitSignal(proc, 'kill'));
-        this.registryBarrier();
+  private regKill(c: Command): () => Json {
+    const name = str(c, 'proc');
+    const pid = this.c.regProcs.get(name);
+    if (pid) {
+      this.runValue(function* () {
+        const ref = yield* api.monitor(pid);
+        yield* api.exitSignal(pid, 'kill');
+        yield* api.receive(match.down(ref));
         return 'ok';
-      }
+      });
+      this.c.regProcs.delete(name);
+    }
+    return () => 'ok';
+  }
+
+  private regQuery(c: Command): () => Json {
+    this.needRegistry();
+    switch (c.cmd) {
       case 'reg_lookup': {
-        this.registryBarrier();
-        const key = termOf(c['key'] ?? null);
-        const r = this.value(this.run(() => Registry.lookup(REGISTRY, key)));
-        if (!Array.isArray(r)) return this.json(r);
-        return r.map((e) => [this.canon((e as Tuple)[0]!), this.canon((e as Tuple)[1]!)]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+        this.settleAll(this.c.partitions.filter((p) => this.c.alive(p)));
+        const key = termOf(c['key'], 'key');
+        const entries = this.runValue(() => Registry.lookup(REGISTRY, key)) as Term[];
+        // Sorted like the Elixir driver's Enum.sort of {name, value}: by name, then value.
+        return () =>
+          entries
+            .map((e) => t(bin(this.c.recorder.names.get(((e as Tuple)[0] as Pid).id) ?? '?'), (e as Tuple)[1]!))
+            .sort(compare)
+            .map((e) => [(e[0] as Bin).value, this.canon(e[1]!)]);
       }
       case 'reg_keys': {
-        this.registryBarrier();
-        const proc = this.regProc(str(c, 'proc'));
-        const r = this.value(this.run(() => Registry.keys(REGISTRY, proc)));
-        return Array.isArray(r) ? r.map((k) => this.canon(k)).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)) : this.json(r);
+        const pid = this.c.regProcs.get(str(c, 'proc'));
+        if (!pid) return () => [];
+        const keys = this.runValue(() => Registry.keys(REGISTRY, pid)) as Term[];
+        return this.later([...keys].sort(compare));
       }
       case 'reg_count':
-        this.registryBarrier();
-        return this.json(this.run(() => Registry.count(REGISTRY)));
+        return this.later(this.runValue(() => Registry.count(REGISTRY)));
       default: {
-        this.registryBarrier();
-        const key = termOf(c['key'] ?? null);
-        const r = this.value(this.run(() => Registry.whereisName(t(REGISTRY, key))));
-        return r instanceof Pid ? this.canon(r) : this.json(r);
+        const key = termOf(c['key'], 'key');
+        const r = this.run(() => Registry.whereisName(t(REGISTRY, key)));
+        if (!('value' in r)) throw new RequestError(`reg_whereis: ${JSON.stringify(this.canon('exit' in r ? r.exit : r.died))}`);
+        return this.later(r.value);
       }
     }
   }
+}
 
-  // ------------------------------------------------------------------- events
+function requestOf(j: Json | undefined): Term {
+  if (j !== null && typeof j === 'object' && !Array.isArray(j) && typeof j['sleep'] === 'number') return t('sleep', j['sleep']);
+  if (j === undefined) throw new RequestError('call: missing "request"');
+  return termOf(j, 'request');
+}
 
-  /** Lifecycle and supervisor events since the previous response (the protocol's `events`). */
-  private events(): Json[] {
-    const trace = this.rt.trace;
-    const out: Json[] = [];
-    for (; this.cursor < trace.length; this.cursor++) {
-      const e = trace[this.cursor]!;
-      const ev = this.eventOf(e);
-      if (ev) out.push(ev);
-    }
-    return out;
+/** `{pid_or_status, type}` of child `id` anywhere under `sup`, or `none`. */
+function* findChild(sup: Term, id: string): Op<Term> {
+  let children: Term[];
+  try {
+    children = yield* Supervisor.whichChildren(sup);
+  } catch {
+    return 'none';
   }
-
-  private eventOf(e: TraceEvent): Json | null {
-    if (e.k === 'report') {
-      const d = e.data as TermObject;
-      switch (e.name) {
-        case 'worker.start': {
-          const id = d['id'] as string;
-          const n = d['incarnation'] as number;
-          this.incarnation.set(e.pid.id, { id, n });
-          this.names.set(e.pid.id, `${id}#${n}`);
-          return ['start', id, n];
-        }
-        case 'worker.start_failed':
-          return ['start_failed', d['id'] as string, d['incarnation'] as number, d['how'] as string];
-        case 'worker.terminate':
-          return ['terminate', d['id'] as string, d['incarnation'] as number, this.canon(d['reason']!)];
-        case 'supervisor.child_terminated':
-        case 'supervisor.start_error':
-        case 'supervisor.shutdown':
-        case 'supervisor.shutdown_error': {
-          const report = d['report'] as Term[];
-          const kw = (list: Term, key: string) => (Array.isArray(list) ? (list.find((x) => isTagged(x, key, 2)) as Tuple | undefined)?.[1] : undefined);
-          const offender = kw(report, 'offender');
-          const id = kw(offender ?? [], 'id');
-          return ['report', e.name.slice('supervisor.'.length), typeof id === 'string' ? id : null, this.canon(kw(report, 'reason')!)];
-        }
-        default:
-          return null;
-      }
+  for (const child of children) {
+    const [cid, pid, type] = child as Tuple;
+    if (cid === id) return t(pid!, type!);
+    if (type === 'supervisor' && pid instanceof Pid) {
+      const found = yield* findChild(pid, id);
+      if (found !== 'none') return found;
     }
-    if (e.k === 'exit') {
-      const who = this.incarnation.get(e.pid.id);
-      if (who) return ['exit', who.id, who.n, this.canon(e.reason)];
-      const sup = this.supervisors.get(e.pid.id);
-      if (sup) return ['sup_exit', sup, this.canon(e.reason)];
-    }
-    return null;
   }
+  return 'none';
+}
+
+/** One walk of the tree: `[{id, pid_or_status, subtree?}]`, or `dead`. */
+function* walkTree(sup: Term): Op<Term> {
+  let children: Term[];
+  try {
+    children = yield* Supervisor.whichChildren(sup);
+  } catch {
+    return 'dead';
+  }
+  const out: Term[] = [];
+  for (const child of children) {
+    const [id, pid, type] = child as Tuple;
+    out.push(type === 'supervisor' && pid instanceof Pid ? t(id!, pid, yield* walkTree(pid)) : t(id!, pid!));
+  }
+  return out;
+}
+
+function settled(walk: Term): boolean {
+  if (!Array.isArray(walk)) return true;
+  return (walk as Term[]).every((child) => {
+    const c = child as Tuple;
+    if (isTagged(c[1], 'restarting', 2)) return false;
+    if (c.length === 3) return c[2] !== 'dead' && settled(c[2]!);
+    return true;
+  });
 }

@@ -109,8 +109,12 @@ export class SubprocessDriver implements Driver {
   async hello(): Promise<Hello> {
     const r = await this.request({ cmd: 'hello', protocol: 1 });
     if (!r.ok) throw new DriverError(`the driver "${this.label}" refused hello: ${r.error ?? 'no reason'}`, this.stderrTail);
-    const capabilities = Array.isArray(r['capabilities']) ? (r['capabilities'] as Json[]).filter((c): c is string => typeof c === 'string') : [];
-    return { protocol: Number(r['protocol'] ?? 0), runtime: String(r['runtime'] ?? this.label), capabilities };
+    const h = r.result;
+    if (h === null || typeof h !== 'object' || Array.isArray(h) || h['protocol'] !== 1) {
+      throw new DriverError(`the driver "${this.label}" answered hello with ${JSON.stringify(h ?? null).slice(0, 120)}, not {"protocol": 1, …}`, this.stderrTail);
+    }
+    const capabilities = Array.isArray(h['capabilities']) ? h['capabilities'].filter((c): c is string => typeof c === 'string') : [];
+    return { protocol: 1, runtime: String(h['runtime'] ?? this.label), capabilities };
   }
 
   async close(): Promise<void> {

@@ -34,7 +34,7 @@ export function driverFor(runtime: string, semantics: Semantics, timeoutMs: numb
     case 'sim':
       return new SubprocessDriver(`node "${join(root, 'bin/beamcheck.js')}" driver --semantics ${semantics}`, { timeoutMs, label: `sim subprocess (${semantics})` });
     case 'beam':
-      return new SubprocessDriver(`elixir "${join(root, 'drivers/elixir/driver.exs')}"`, { timeoutMs, label: 'beam' });
+      return new SubprocessDriver(`"${join(root, 'scripts/oracle-run.sh')}" beam`, { timeoutMs, label: 'beam' });
     case 'beam27':
       return new SubprocessDriver(`"${join(root, 'scripts/oracle-run.sh')}" beam27`, { timeoutMs, label: 'beam27' });
     default:

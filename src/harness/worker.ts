@@ -25,7 +25,7 @@ import * as GenServer from '../otp/GenServer.js';
 export type InitBehaviour =
   | 'ok'
   | 'ignore'
-  | { stop: string }
+  | { stop: Term }
   | 'raise'
   /** init/1 returns {:stop, :unavailable} for the first `failures` starts, then succeeds. */
   | { failFirst: number }

@@ -390,7 +390,12 @@ export class Runtime {
     try {
       if (p.matcher !== null) {
         // Woken by a receive timeout: messages that arrived meanwhile still win (BEAM rescans).
+        // The decision is a step of its own: on a real node a message can arrive after the
+        // process decided it timed out and before the first effect of its `after` branch (it
+        // then stays queued, e.g. a reply through an alias the process is about to unalias).
         this.finishTimedOutReceive(p);
+        this.makeRunnable(p);
+        return;
       }
       const gen = p.gen;
       if (gen === null) throw p.resumeError;

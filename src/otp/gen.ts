@@ -13,6 +13,7 @@ import type { Matcher, Op } from '../kernel/effects.js';
 import { exit } from '../kernel/errors.js';
 import { match } from '../kernel/match.js';
 import { Improper, Pid, Ref, Tuple, t, type Term } from '../term/Term.js';
+import { isMutant } from './mutations.js';
 
 /** The `from` of a call: `{caller_pid, tag}`. */
 export type From = Tuple;
@@ -49,7 +50,8 @@ export function* genCall(pid: Pid, label: Term, request: Term, timeout: number |
   yield* send(pid, t(label, t(me, tag), request));
   const m = yield* receive(match.oneOf(replyTo(tag), match.down(mref)), { after: timeout });
   if (m === TIMEOUT) {
-    yield* demonitor(mref, { flush: true });
+    // Mutation `late-reply-delivered`: the alias is left active, so a late reply is queued.
+    if (!(yield* isMutant('late-reply-delivered'))) yield* demonitor(mref, { flush: true });
     const late = yield* receive(replyTo(tag), { after: 0 });
     if (late === TIMEOUT) return exit('timeout');
     return late[1]!;

@@ -28,6 +28,7 @@ import { formatAtom } from '../term/format.js';
 import { ErlModule, Pid, Tuple, atomName, isTagged, t, type Term, type TermFun } from '../term/Term.js';
 import { apply, invoke } from './callbacks.js';
 import { logReport } from './logger.js';
+import { isMutant } from './mutations.js';
 import { lineage } from './procLib.js';
 
 /** Module atoms as they appear in terms (`{Task, :await, …}`, `$initial_call`, reports). */
@@ -165,7 +166,7 @@ function* replyMain(owner: Tuple, ancestors: Term[], mode: 'monitor' | 'nomonito
   if (msg.length === 5 && msg[0] === 'DOWN') return exit(t('shutdown', msg[4]!));
   const [, ref, replyTo, callers, mfa] = msg;
   yield* put('$initial_call', initialCall(mfa as Mfa));
-  yield* put('$callers', callers!);
+  yield* storeCallers(callers!);
   if (mref) yield* demonitor(mref, { flush: true });
   const result = yield* invokeMfa(owner, mfa as Mfa);
   yield* send(replyTo!, t(ref!, result));
@@ -175,8 +176,15 @@ function* replyMain(owner: Tuple, ancestors: Term[], mode: 'monitor' | 'nomonito
 function* noreplyMain(owner: Tuple, ancestors: Term[], callers: Term[], mfa: Mfa, profile: 'current' | 'otp25'): Op<void> {
   yield* put('$initial_call', initialCall(mfa));
   if (profile === 'current') yield* put('$ancestors', ancestors);
-  yield* put('$callers', callers);
+  yield* storeCallers(callers);
   yield* invokeMfa(owner, mfa);
+}
+
+/** The task stores `$callers` (task_supervised.ex; processes.md §2.3). */
+function* storeCallers(callers: Term): Op<void> {
+  // Mutation `callers-not-propagated`: the task never records its callers.
+  if (yield* isMutant('callers-not-propagated')) return;
+  yield* put('$callers', callers);
 }
 
 /** `get_initial_call/1`: `fun_info_mfa(fun)` for `{:erlang, :apply, [fun, []]}`, else `{m, f, arity}` (§2.3). */
