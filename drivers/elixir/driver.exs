@@ -853,6 +853,17 @@ defmodule Beamcheck.Worker do
   def handle_call(request, _from, state), do: {:reply, {:unknown, request}, state}
 
   @impl true
+  def handle_cast(:stop, state), do: {:stop, :normal, state}
+  def handle_cast({:stop, reason}, state), do: {:stop, reason, state}
+
+  def handle_cast({:sleep, ms}, state) do
+    Process.sleep(ms)
+    {:noreply, state}
+  end
+
+  def handle_cast(_request, state), do: {:noreply, state}
+
+  @impl true
   def handle_info({:crash, :raise}, state), do: raise("#{state.config.id} crashed")
   def handle_info({:crash, reason}, _state), do: exit(reason)
   def handle_info(_message, state), do: {:noreply, state}
@@ -1513,6 +1524,13 @@ defmodule Beamcheck.Commands do
     end
   end
 
+  def run("cast", req, state) do
+    case Tree.child_pid(state.sup, Decode.term(Map.fetch!(req, "child"))) do
+      nil -> {"not_running", state}
+      pid -> cast_child(state, pid, cast_request(Map.fetch!(req, "request")))
+    end
+  end
+
   def run("advance", req, state) do
     ms = Map.fetch!(req, "ms")
     if not (is_integer(ms) and ms >= 0), do: raise("bad ms: #{inspect(ms)}")
@@ -1604,6 +1622,31 @@ defmodule Beamcheck.Commands do
         Sync.settle(pid, ref)
         {"ok", state}
     end
+  end
+
+  defp cast_request(%{"stop" => reason}), do: {:stop, Decode.reason(reason)}
+  defp cast_request(other), do: request(other)
+
+  # The cast comes from a fresh process; then the worker is probed, so it has handled the cast
+  # (the task clock runs meanwhile, by the worker's sleep, as for a call).
+  defp cast_child(state, pid, request) do
+    caller = CaseGroup.spawn_case(fn -> Sync.serve(false) end)
+
+    cast = fn ->
+      GenServer.cast(pid, request)
+      Sync.settle(pid, Process.monitor(pid))
+      "ok"
+    end
+
+    busy_ms =
+      case request do
+        {:sleep, ms} when is_integer(ms) -> ms
+        _ -> 0
+      end
+
+    {reply, _, state} = Tasks.pump(state, busy_ms, Sync.request(caller, cast))
+    Process.exit(caller, :kill)
+    {Case.unwrap(reply), Tasks.set_clock(state, state.vclock + busy_ms)}
   end
 
   defp request("ping"), do: :ping

@@ -364,6 +364,8 @@ export class SimDriver implements Driver {
         return this.fault(c);
       case 'call':
         return this.call(c);
+      case 'cast':
+        return this.cast(c);
       case 'advance':
         this.c.rt.runUntil(this.c.rt.now + int(c, 'ms'));
         return () => 'ok';
@@ -504,6 +506,19 @@ export class SimDriver implements Driver {
     const r = this.run(() => GenServer.call(pid, request, timeout));
     this.settleAll([pid]);
     return this.valueOrExit(r, (v) => ({ reply: this.canon(v) }));
+  }
+
+  /** A fresh process casts to the worker; afterwards the worker has handled the cast. */
+  private cast(c: Command): () => Json {
+    const j = c['request'];
+    const request = j !== null && typeof j === 'object' && !Array.isArray(j) && 'stop' in j ? t('stop', reasonOf(j['stop'])) : requestOf(j);
+    const pid = this.childPid(str(c, 'child'));
+    if (!pid) return () => 'not_running';
+    this.runValue(function* () {
+      yield* GenServer.cast(pid, request);
+      return yield* settle(pid, yield* api.monitor(pid));
+    });
+    return () => 'ok';
   }
 
   // ------------------------------------------------------------------- tasks

@@ -13,7 +13,8 @@
  * reconnects to), so a start that "fails for a while then succeeds" is a pure function of the run.
  *
  * Requests: call `'ping'` → `:pong`; call `t('sleep', ms)` → sleeps, then `:ok` (a callback that
- * hangs past a caller's timeout); call `'stop'` → `{:stop, :normal, :ok, s}`; message
+ * hangs past a caller's timeout); call `'stop'` → `{:stop, :normal, :ok, s}`; cast `'stop'` /
+ * `t('stop', reason)` → `{:stop, reason, s}`, cast `t('sleep', ms)` → sleeps; message
  * `t('crash', reason)` → exits with `reason` (`'raise'` raises a RuntimeError).
  */
 import { report, sleep, trapExit } from '../kernel/api.js';
@@ -103,6 +104,12 @@ export function workerModule(world: WorkerWorld): ErlModule {
         return t('reply', 'ok', state);
       }
       return t('reply', t('unknown', request), state);
+    },
+    *handleCast(request: Term, state: Term): Op<Term> {
+      if (request === 'stop') return t('stop', 'normal', state);
+      if (isTagged(request, 'stop', 2)) return t('stop', request[1]!, state);
+      if (isTagged(request, 'sleep', 2)) yield* sleep(request[1] as number);
+      return t('noreply', state);
     },
     handleInfo(msg: Term, state: Term): Term {
       if (isTagged(msg, 'crash', 2)) {
