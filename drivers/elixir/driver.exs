@@ -1583,7 +1583,7 @@ defmodule Beamcheck.Commands do
       result = apply(sup_module(fun), String.to_atom(fun), [pid | args])
       Canon.term(canonical_childspec(fun, result))
     catch
-      :exit, reason -> %{"exit" => Canon.term(reason)}
+      :exit, reason -> %{"exit" => Canon.term(canonical_childspec(fun, reason))}
     end
   end
 
@@ -1599,8 +1599,8 @@ defmodule Beamcheck.Commands do
   defp sup_args(fun, args), do: raise("bad arguments for #{fun}: #{inspect(args)}")
 
   # The worker's configuration is the driver's business: the start MFA of a child, in a child
-  # spec map (get_childspec) or a supervisor's child record (start_child errors), shows `[ID]` as
-  # its arguments.
+  # spec map (get_childspec, the arguments of a failed call) or a supervisor's child record
+  # (start_child errors), anywhere in a result or exit reason, shows `[ID]` as its arguments.
   defp canonical_childspec(_fun, %{start: {m, f, _}, id: id} = spec), do: %{spec | start: {m, f, [id]}}
 
   defp canonical_childspec(_fun, {:child, pid, id, {m, f, _}, restart, significant, shutdown, type, modules}),
@@ -1608,6 +1608,9 @@ defmodule Beamcheck.Commands do
 
   defp canonical_childspec(fun, tuple) when is_tuple(tuple),
     do: tuple |> Tuple.to_list() |> Enum.map(&canonical_childspec(fun, &1)) |> List.to_tuple()
+
+  # Element by element, so that an improper tail is kept as it is.
+  defp canonical_childspec(fun, [head | tail]), do: [canonical_childspec(fun, head) | canonical_childspec(fun, tail)]
 
   defp canonical_childspec(_fun, other), do: other
 

@@ -166,7 +166,8 @@ function childSpec(c: CaseState, child: Json | undefined): TermObject {
 
 /**
  * A tree child's start function as the protocol shows it: `{MODULE, :start_link, [ID]}` in a
- * child spec map or a `#child{}` record (how a driver passes configuration is its own business).
+ * child spec map or a `#child{}` record, anywhere in a result or exit reason (how a driver passes
+ * configuration is its own business).
  */
 function canonicalChildspec(x: Term): Term {
   if (isTermObject(x) && x['start'] instanceof Tuple && x['start'].length === 3 && 'id' in x) {
@@ -181,6 +182,7 @@ function canonicalChildspec(x: Term): Term {
     }
     return t(...x.map(canonicalChildspec));
   }
+  if (Array.isArray(x)) return x.map(canonicalChildspec);
   return x;
 }
 
@@ -233,6 +235,7 @@ export class SimDriver implements Driver {
       this.quiesce();
       const rec = this.c.recorder;
       rec.absorb(this.c.rt.trace);
+      this.awaitConcurrentDeaths();
       return { ok: true, result: result(), events: rec.take((x) => this.canon(x)) };
     } catch (e) {
       if (e instanceof RequestError) {
@@ -240,6 +243,25 @@ export class SimDriver implements Driver {
         return { ok: false, error: e.message };
       }
       throw e;
+    }
+  }
+
+  /**
+   * The descendants of a killed supervisor die concurrently and are reported as one group once
+   * all of them are dead (the Elixir driver waits for each one's EXIT). A trapping descendant runs
+   * its terminate/2 first, which may sleep: run until every member has died, then settle again.
+   * Without this the group was handed over without its slow members, whose `terminate` and `exit`
+   * then surfaced in a later command's events (found by test/drivers/simDriver.test.ts).
+   */
+  private awaitConcurrentDeaths(): void {
+    const rec = this.c.recorder;
+    for (let ids = rec.awaitedDeaths(); ids.length > 0; ) {
+      for (const id of ids) this.c.rt.runUntilExit(new Pid(id));
+      this.quiesce();
+      rec.absorb(this.c.rt.trace);
+      const left = rec.awaitedDeaths();
+      if (left.length >= ids.length && left.every((id) => ids.includes(id))) return; // stuck: take() hands over what there is
+      ids = left;
     }
   }
 
@@ -430,7 +452,8 @@ export class SimDriver implements Driver {
     const body = this.supFunction(fun, args);
     const sup = this.supTarget(c['sup'] === undefined ? 'sup' : str(c, 'sup'));
     if (sup === null) return () => 'not_running';
-    return this.valueOrExit(this.run(() => body(sup)), (v) => this.canon(canonicalChildspec(v)));
+    const r = this.run(() => body(sup));
+    return this.valueOrExit('exit' in r ? { exit: canonicalChildspec(r.exit) } : r, (v) => this.canon(canonicalChildspec(v)));
   }
 
   private supFunction(fun: string, args: Json[]): (sup: Pid) => Op<Term> {
