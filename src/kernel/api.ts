@@ -16,6 +16,7 @@
  * Every function here is a scheduling point (it yields one effect). Semantics follow
  * processes.md §1; the kernel (./Runtime.ts) implements them.
  */
+import { erlangError } from './errors.js';
 import type { Pid, Ref, Term } from '../term/Term.js';
 import type {
   AliasMode,
@@ -186,9 +187,14 @@ export function getKeys(): Op<Term[]> {
   return perform({ op: 'get_keys' });
 }
 
-/** Creates an alias of the caller (§1.6); `'reply'` deactivates after the first message. */
-export function alias(mode: AliasMode = 'explicit_unalias'): Op<Ref> {
-  return perform({ op: 'alias', mode });
+/**
+ * Creates an alias of the caller (§1.6); `'reply'` deactivates after the first message. Also takes
+ * Erlang's option list (`alias([:reply])` → `['reply']`); anything else raises `badarg`.
+ */
+export function alias(mode: AliasMode | readonly AliasMode[] = 'explicit_unalias'): Op<Ref> {
+  const options: readonly unknown[] = Array.isArray(mode) ? mode : [mode];
+  if (!options.every((o) => o === 'reply' || o === 'explicit_unalias')) return erlangError('badarg');
+  return perform({ op: 'alias', mode: options.includes('reply') ? 'reply' : 'explicit_unalias' });
 }
 
 /** Deactivates an alias; `true` iff it was an active alias of the caller. */

