@@ -60,6 +60,11 @@ export class EventRecorder {
     this.names.set(pid.id, name);
   }
 
+  /** The processes of an open concurrent-death group that have not died yet (pid ids). */
+  awaitedDeaths(): number[] {
+    return [...this.pendingDeaths];
+  }
+
   /** Reads the trace from where the previous call stopped. */
   absorb(trace: readonly TraceEvent[]): void {
     for (; this.cursor < trace.length; this.cursor++) this.absorbOne(trace[this.cursor]!);
