@@ -39,6 +39,7 @@ import {
   now,
   receive,
   report,
+  runProblem,
   send,
   sleep,
   spawn,
@@ -57,7 +58,7 @@ import {
   type TraceEvent,
 } from '../src/index.js';
 import { startOrderViolation, staticStart, type StartOutcome, type StaticChild } from '../models/p01-static-vs-dynamic-supervision.js';
-import { runProblem, treeCase, treeProgram, type TreeCase } from './support/treeCase.js';
+import { treeCase, treeProgram, type TreeCase } from './support/treeCase.js';
 
 // ------------------------------------------------------------------------------- start and rollback
 

@@ -36,6 +36,7 @@ import {
   monitor,
   receive,
   report,
+  runProblem,
   sleep,
   spawn,
   t,
@@ -50,7 +51,6 @@ import {
   type TraceEvent,
 } from '../src/index.js';
 import { RoutingTable, partitionOf } from '../models/p02-partition-supervisor.js';
-import { runProblem } from './support/treeCase.js';
 import { PartitionWorker, keySpec, keyTerm, supervisorName, withPartition, type KeySpec, type Naming } from './support/partitions.js';
 
 /** Helper processes whose pids serve as pid keys. */

@@ -12,9 +12,9 @@
  *   of a temporary one touches no sibling.
  * The whole supervisor is replayed decision by decision (properties/support/supervisorConformance.ts).
  */
-import { fails, holds, type Target } from '../src/index.js';
+import { fails, holds, runProblem, type Target } from '../src/index.js';
 import { checkSupervisor } from './support/supervisorConformance.js';
-import { runProblem, supervisorOf, treeCase, treeProgram, type TreeCase } from './support/treeCase.js';
+import { supervisorOf, treeCase, treeProgram, type TreeCase } from './support/treeCase.js';
 
 function conforms(o: Parameters<Target<TreeCase>['check']>[0]) {
   const problem = runProblem(o);

@@ -42,6 +42,7 @@ import {
   raise,
   receive,
   report,
+  runProblem,
   self,
   sleep,
   spawnMonitor,
@@ -432,8 +433,8 @@ function checkMailbox(o: Outcome<AwaitCase>, obs: Observed, model: AsyncOwner): 
 }
 
 function conforms(o: Outcome<AwaitCase>): CheckResult {
-  const v = o.run.verdict;
-  if (v.kind === 'divergence' || v.kind === 'replay-diverged') return fails(`the run ended with ${v.kind}: ${'detail' in v ? v.detail : ''}`);
+  const problem = runProblem(o);
+  if (problem) return fails(problem);
   const obs = observe(o);
   if (typeof obs === 'string') return fails(obs);
   const model = new AsyncOwner(o.input.tasks.slice(0, obs.taskPids.length), obs.started, o.input.ownerTraps, SLACK);

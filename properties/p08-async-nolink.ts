@@ -42,6 +42,7 @@ import {
   raise,
   receive,
   report,
+  runProblem,
   sleep,
   spawn,
   spawnMonitor,
@@ -205,8 +206,8 @@ function classify(m: Term, tasks: CallerRun['tasks'], plans: readonly TaskPlan[]
 const describeTask = (i: number, p: TaskPlan): string => `task ${i} (${p.spawn}, ${p.ms} ms, ${p.crash === 'none' ? 'succeeds' : `crashes ${p.crash}`})`;
 
 function checkCallerView(o: Outcome<CallerCase>): CheckResult {
-  const v = o.run.verdict;
-  if (v.kind === 'divergence' || v.kind === 'replay-diverged') return fails(`the run ended with ${v.kind}: ${'detail' in v ? v.detail : ''}`);
+  const problem = runProblem(o);
+  if (problem) return fails(problem);
   const r = readCallerRun(o);
   if (typeof r === 'string') return fails(r);
   const c = o.input;
@@ -347,8 +348,8 @@ function serverProgram(c: ServerCase): ProcessBody {
 }
 
 function checkServer(o: Outcome<ServerCase>): CheckResult {
-  const v = o.run.verdict;
-  if (v.kind === 'divergence' || v.kind === 'replay-diverged') return fails(`the run ended with ${v.kind}: ${'detail' in v ? v.detail : ''}`);
+  const problem = runProblem(o);
+  if (problem) return fails(problem);
   const answers = new Map<number, Term>();
   let server: Pid | undefined;
   for (const e of o.run.trace) {

@@ -40,6 +40,7 @@ import {
   now,
   receive,
   report,
+  runProblem,
   self,
   send,
   sleep,
@@ -309,8 +310,8 @@ function checkLineage(o: Outcome<SupervisorCase>, r: SupRun): CheckResult {
 }
 
 function check(o: Outcome<SupervisorCase>): CheckResult {
-  const v = o.run.verdict;
-  if (v.kind === 'divergence' || v.kind === 'replay-diverged') return fails(`the run ended with ${v.kind}: ${'detail' in v ? v.detail : ''}`);
+  const problem = runProblem(o);
+  if (problem) return fails(problem);
   const r = readRun(o);
   if (typeof r === 'string') return fails(r);
   if (r.exits.has(r.sup.id)) return fails(`the Task.Supervisor exited ${show(r.exits.get(r.sup.id)!.reason)}`);

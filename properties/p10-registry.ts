@@ -20,7 +20,7 @@
  * are linked to registered processes); the property checks the behaviour, not the mechanism.
  */
 import fc from 'fast-check';
-import { Pid, Tuple, fails, format, holds, isTagged, type CheckResult, type Outcome, type Target, type Term } from '../src/index.js';
+import { Pid, Tuple, fails, format, holds, isTagged, runProblem, type CheckResult, type Outcome, type Target, type Term } from '../src/index.js';
 import { RegistryModel, type Kind, type Phase, type RegisterResult, type Span, type WhereisResult } from '../models/p10-registry.js';
 import {
   driveCommands,
@@ -28,7 +28,6 @@ import {
   layoutOf,
   lifetimes,
   opsOf,
-  runProblem,
   startRegistry,
   type Command,
   type Lifetimes,

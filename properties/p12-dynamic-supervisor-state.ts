@@ -24,6 +24,7 @@ import {
   format,
   holds,
   isTagged,
+  runProblem,
   traceQuery,
   type CheckResult,
   type Outcome,
@@ -34,7 +35,6 @@ import {
 } from '../src/index.js';
 import { DynamicSupervisorModel, type ExitEffect, type StartOutcome, type StartResult } from '../models/p12-dynamic-supervisor-state.js';
 import type { Reason } from '../models/p05-restart-values.js';
-import { runProblem } from './support/treeCase.js';
 import { dynCase, dynProgram, type DynCase, type DynCommand } from './support/dynamicCommands.js';
 
 /** A start_child reply as the model's result. */

@@ -26,7 +26,7 @@
  *   before it.
  */
 import fc from 'fast-check';
-import { fails, holds, isTagged, type AnyTarget, type Outcome, type Target, type TermObject } from '../src/index.js';
+import { fails, holds, isTagged, runProblem, type AnyTarget, type Outcome, type Target, type TermObject } from '../src/index.js';
 import { retryOutcome } from '../models/p13-restart-backoff.js';
 import { checkDynamicRetries, checkStaticRetries, queuedCallsServedFirst } from './support/retryConformance.js';
 import {
@@ -39,13 +39,6 @@ import {
   type RetryCase,
 } from './support/retryCase.js';
 import type { StartOutcome } from './support/scriptedWorker.js';
-
-/** The common failure for a run that did not finish cleanly. */
-function runProblem(o: Outcome<unknown>): string | null {
-  const v = o.run.verdict;
-  if (v.kind === 'divergence' || v.kind === 'replay-diverged') return `the run ended with ${v.kind}: ${'detail' in v ? v.detail : ''}`;
-  return null;
-}
 
 function staticConforms(o: Outcome<RetryCase>) {
   const problem = runProblem(o);

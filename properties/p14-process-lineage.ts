@@ -41,6 +41,7 @@ import {
   register,
   report,
   now,
+  runProblem,
   self,
   sleep,
   t,
@@ -344,8 +345,8 @@ function checkNode(w: Walk, node: LineageNode, path: string, caller: ProcView, u
 }
 
 export function lineageMatchesModel(o: Outcome<LineageCase>): CheckResult {
-  const v = o.run.verdict;
-  if (v.kind === 'divergence' || v.kind === 'replay-diverged') return fails(`the run ended with ${v.kind}: ${'detail' in v ? v.detail : ''}`);
+  const problem = runProblem(o);
+  if (problem) return fails(problem);
   const { env, byPath } = observations(o.run.trace);
   if (!env) return fails('the root did not start its Task.Supervisors');
   const root: ProcView = { pid: env.root, ...(o.input.rootNamed ? { name: ROOT_NAME } : {}), ancestors: [], callers: [] };

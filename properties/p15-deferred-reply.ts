@@ -35,6 +35,7 @@ import {
   isTagged,
   processInfo,
   report,
+  runProblem,
   self,
   sendAfter,
   sleep,
@@ -305,8 +306,8 @@ function checkMailboxes(o: Outcome<DeferredCase>, facts: Map<number, CallFacts>)
 }
 
 export function deferredMatchesModel(o: Outcome<DeferredCase>): CheckResult {
-  const v = o.run.verdict;
-  if (v.kind === 'divergence' || v.kind === 'replay-diverged') return fails(`the run ended with ${v.kind}: ${'detail' in v ? v.detail : ''}`);
+  const problem = runProblem(o);
+  if (problem) return fails(problem);
   const facts = collectFacts(o);
   for (const f of facts.values()) {
     const problem = checkCall(f) ?? checkServing(f);

@@ -38,6 +38,7 @@ import {
   processInfo,
   receive,
   report,
+  runProblem,
   self,
   send,
   sleep,
@@ -257,8 +258,8 @@ const describeCommand = (c: AliasCommand, a: number | undefined): string => {
 };
 
 export function aliasesMatchModel(o: Outcome<AliasCommand[]>): CheckResult {
-  const v = o.run.verdict;
-  if (v.kind === 'divergence' || v.kind === 'replay-diverged') return fails(`the run ended with ${v.kind}: ${'detail' in v ? v.detail : ''}`);
+  const problem = runProblem(o);
+  if (problem) return fails(problem);
   const obs = new Map<number, TermObject>();
   let final: Term[] | undefined;
   for (const e of o.run.trace) {

@@ -23,7 +23,7 @@
  * the seed's "When NOT to use" says.
  */
 import fc from 'fast-check';
-import { Pid, Tuple, equals, fails, format, holds, isTagged, t, type CheckResult, type Outcome, type Target, type Term, type TraceEvent } from '../src/index.js';
+import { Pid, Tuple, equals, fails, format, holds, isTagged, runProblem, t, type CheckResult, type Outcome, type Target, type Term, type TraceEvent } from '../src/index.js';
 import { cleanupOnDeath, keyTablesRead, partitionsScannedByKey, type Kind } from '../models/p17-registry-partitioning.js';
 import {
   KEYS,
@@ -34,7 +34,6 @@ import {
   layoutOf,
   lifetimes,
   opsOf,
-  runProblem,
   startRegistry,
   type Command,
   type Lifetimes,

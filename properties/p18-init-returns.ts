@@ -37,6 +37,7 @@ import {
   monitor,
   receive,
   report,
+  runProblem,
   sleep,
   spawn,
   trapExit,
@@ -76,12 +77,6 @@ function mask(x: Term): Term {
   }
   if (Array.isArray(x)) return x.map(mask);
   return x;
-}
-
-function runProblem(o: Outcome<unknown>): string | null {
-  const v = o.run.verdict;
-  if (v.kind === 'divergence' || v.kind === 'replay-diverged') return `the run ended with ${v.kind}: ${'detail' in v ? v.detail : ''}`;
-  return null;
 }
 
 function reportsNamed(trace: readonly TraceEvent[], name: string): Array<{ data: TermObject; pid: Pid; index: number }> {

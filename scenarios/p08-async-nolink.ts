@@ -49,6 +49,7 @@ import {
   match,
   receive,
   report,
+  runProblem,
   sleep,
   spawn,
   spawnMonitor,
@@ -80,13 +81,6 @@ const TASK_SUPERVISOR = 'Elixir.MyApp.TaskSupervisor';
 const ENRICHER = 'Elixir.MyApp.Enricher';
 const CRITICAL_PAYMENT = 'Elixir.MyApp.CriticalPayment';
 const show = (x: Term): string => format(x, { maxLength: 200 });
-
-/** A run that ran out of budget proves nothing about the claim. */
-function runProblem(o: Outcome<unknown>): string | null {
-  const v = o.run.verdict;
-  return v.kind === 'divergence' || v.kind === 'replay-diverged' ? `the run ended with ${v.kind}: ${'detail' in v ? v.detail : ''}` : null;
-}
-
 
 /** `Map.put/3` and `Map.pop/2` on an Elixir map with term keys. */
 function mapPut(map: TMap, key: Term, value: Term): TMap {

@@ -50,6 +50,7 @@ import {
   processInfo,
   raise,
   report,
+  runProblem,
   self,
   sleep,
   spawn,
@@ -71,13 +72,6 @@ const WORKER_SUP = 'Elixir.MyApp.WorkerSup';
 const WORKER_SUPERVISOR = 'Elixir.MyApp.WorkerSupervisor';
 const TASK_SUPERVISOR = 'Elixir.MyApp.TaskSupervisor';
 const show = (x: Term): string => format(x, { maxLength: 200 });
-
-/** A run that ran out of budget proves nothing about the claim. */
-function runProblem(o: Outcome<unknown>): string | null {
-  const v = o.run.verdict;
-  return v.kind === 'divergence' || v.kind === 'replay-diverged' ? `the run ended with ${v.kind}: ${'detail' in v ? v.detail : ''}` : null;
-}
-
 
 // ------------------------------------------------------------------------------- MyApp.Workers
 

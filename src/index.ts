@@ -51,7 +51,7 @@ export * as Ets from './kernel/ets.api.js';
 
 // Harness
 export type { Target, AnyTarget, Outcome, CheckResult, TargetRuntime } from './harness/Target.js';
-export { holds, fails } from './harness/Target.js';
+export { holds, fails, runProblem } from './harness/Target.js';
 export { checkTarget, DEFAULT_SEED, STRATEGIES } from './harness/checkTarget.js';
 export type { CheckOptions, TargetReport, Failure, Schedule, StrategyName } from './harness/checkTarget.js';
 export { execute } from './harness/execute.js';

@@ -35,7 +35,6 @@ import {
   spawn,
   t,
   type Op,
-  type Outcome,
   type Term,
   type TermObject,
   type TraceEvent,
@@ -313,13 +312,6 @@ export function lifetimes(trace: readonly TraceEvent[], layout: readonly Partiti
   });
   for (const server of [...open.keys()]) close(server);
   return { exits, cleanups };
-}
-
-/** The common failure for a run that did not finish cleanly. */
-export function runProblem(o: Outcome<unknown>): string | null {
-  const v = o.run.verdict;
-  if (v.kind === 'divergence' || v.kind === 'replay-diverged') return `the run ended with ${v.kind}: ${'detail' in v ? v.detail : ''}`;
-  return null;
 }
 
 export { equals };

@@ -22,7 +22,6 @@ import {
   workerSpec,
   type Fault,
   type Op,
-  type Outcome,
   type ProcessBody,
   type Term,
   type TermObject,
@@ -89,11 +88,4 @@ export function supervisorOf(trace: readonly TraceEvent[]): { sup: Pid; root: Pi
     }
   }
   return undefined;
-}
-
-/** The common failure for a run that did not finish cleanly. */
-export function runProblem(o: Outcome<unknown>): string | null {
-  const v = o.run.verdict;
-  if (v.kind === 'divergence' || v.kind === 'replay-diverged') return `the run ended with ${v.kind}: ${'detail' in v ? v.detail : ''}`;
-  return null;
 }

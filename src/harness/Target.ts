@@ -28,6 +28,18 @@ export function fails(message: string): CheckResult {
   return { ok: false, message };
 }
 
+/**
+ * Why a run proves nothing about a claim: it ran out of budget (`divergence`) or its replay left
+ * the recorded schedule (`replay-diverged`). `null` for a run that ended otherwise (completed,
+ * quiescent, at the horizon), whose trace a check can judge. Checks start with
+ * `const problem = runProblem(o); if (problem) return fails(problem);`.
+ */
+export function runProblem(o: Outcome<unknown>): string | null {
+  const v = o.run.verdict;
+  if (v.kind === 'divergence' || v.kind === 'replay-diverged') return `the run ended with ${v.kind}: ${v.detail}`;
+  return null;
+}
+
 /** Options a target fixes for its runs (horizon, delays, budgets). */
 export type TargetRuntime = Pick<RuntimeOptions, 'maxDelay' | 'maxTime' | 'maxSteps' | 'maxProcesses' | 'maxMailbox' | 'delivery'>;
 
