@@ -29,7 +29,6 @@ import {
   semantics,
   send,
   sendAfter,
-  spawn,
   unlink,
   TIMEOUT,
 } from '../kernel/api.js';
@@ -49,6 +48,7 @@ import {
   startLinkNoreply,
   startLinkReply,
   startNoreply,
+  unlinkAndExit,
   type Mfa,
 } from './taskSupervised.js';
 
@@ -406,31 +406,12 @@ export function* shutdown(task: Task, how: Timeout | 'brutal_kill' = 5000): Op<T
   if (how !== 'brutal_kill' && !isTimeout(how)) functionClause('shutdown', 2);
   const pid = task.pid;
   const mon = yield* monitor(pid);
-  yield* shutdownSend(pid, how === 'brutal_kill' ? 'kill' : 'shutdown');
+  // `shutdown_send/2` (E task.ex:1397-1416).
+  yield* unlinkAndExit(pid, how === 'brutal_kill' ? 'kill' : 'shutdown', 'task shutdown enforcer');
   const result = how === 'brutal_kill'
     ? yield* shutdownReceive(task, mon, 'brutal_kill', 'infinity')
     : yield* shutdownReceive(task, mon, 'shutdown', how);
   return result instanceof Down ? t('exit', result.reason) : result;
-}
-
-/**
- * `shutdown_send/2`: an enforcer re-sends the exit if the owner dies between `unlink` and
- * `exit` (E task.ex:1397-1416).
- */
-function* shutdownSend(pid: Pid, reason: 'kill' | 'shutdown'): Op<void> {
-  const caller = yield* self();
-  const ref = yield* makeRef();
-  const enforcer = yield* spawn(
-    function* () {
-      const mon = yield* monitor(caller);
-      const m = yield* receive(match.oneOf<Tuple>(match.eq(t('done', ref)) as Matcher<Tuple>, match.down(mon)));
-      if (m[0] === 'DOWN') yield* exitSignal(pid, reason);
-    },
-    { label: 'task shutdown enforcer' },
-  );
-  yield* unlink(pid);
-  yield* exitSignal(pid, reason);
-  yield* send(enforcer, t('done', ref));
 }
 
 function* shutdownReceive(task: Task, mon: Ref, type: ShutdownType, timeout: Timeout): Op<Term | Down> {

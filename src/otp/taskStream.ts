@@ -24,7 +24,6 @@ import { SCHEDULERS_ONLINE } from './system.js';
 import {
   cancelTimer,
   exitSignal,
-  makeRef,
   monitor,
   processInfo,
   receive,
@@ -32,10 +31,8 @@ import {
   semantics,
   send,
   sendAfter,
-  spawn,
   spawnOpt,
   trapExit,
-  unlink,
   TIMEOUT,
 } from '../kernel/api.js';
 import type { Matcher, Op } from '../kernel/effects.js';
@@ -43,7 +40,7 @@ import { argumentError, erlangError, exit, raise } from '../kernel/errors.js';
 import { match } from '../kernel/match.js';
 import { Pid, Ref, TMap, Tuple, isTagged, t, type Term, type TermFun } from '../term/Term.js';
 import { invoke } from './callbacks.js';
-import { TASK_SUPERVISED, getCallers, getOwner, type Mfa } from './taskSupervised.js';
+import { TASK_SUPERVISED, getCallers, getOwner, unlinkAndExit, type Mfa } from './taskSupervised.js';
 
 export { SCHEDULERS_ONLINE };
 
@@ -447,7 +444,7 @@ function* streamMonitor(parent: Pid, spawnTask: () => Op<Tuple>, trap: boolean, 
       const ref = (m[1] as Tuple)[1] as Ref;
       const task = running.get(ref.id);
       if (task && !task.timedOut) {
-        yield* unlinkAndKill(task.pid);
+        yield* unlinkAndExit(task.pid, 'kill', 'task kill enforcer'); // `unlink_and_kill/1`
         task.timedOut = true;
       }
       continue;
@@ -480,21 +477,4 @@ function* stopOrParentDown(m: Term, ctx: MonitorCtx): Op<void> {
     for (const task of ctx.running.values()) if (task.type === 'link') yield* exitSignal(task.pid, m[4]!);
     return exit(m[4]!);
   }
-}
-
-/** `unlink_and_kill/1`, with an enforcer in case this process dies in between. */
-function* unlinkAndKill(pid: Pid): Op<void> {
-  const caller = yield* self();
-  const ref = yield* makeRef();
-  const enforcer = yield* spawn(
-    function* () {
-      const mon = yield* monitor(caller);
-      const m = yield* receive(match.oneOf<Tuple>(match.eq(t('done', ref)) as Matcher<Tuple>, match.down(mon)));
-      if (m[0] === 'DOWN') yield* exitSignal(pid, 'kill');
-    },
-    { label: 'task kill enforcer' },
-  );
-  yield* unlink(pid);
-  yield* exitSignal(pid, 'kill');
-  yield* send(enforcer, t('done', ref));
 }

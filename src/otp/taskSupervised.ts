@@ -20,7 +20,7 @@
  * Failures (§5.1.3): anything but an exit with `:normal`, `:shutdown` or `{:shutdown, _}` is logged
  * as a `task.terminating` report, then the task exits with the reason of processes.md §1.2.1.
  */
-import { get, monitor, demonitor, processInfo, put, receive, self, semantics, send, spawnOpt, TIMEOUT } from '../kernel/api.js';
+import { get, exitSignal, makeRef, monitor, demonitor, processInfo, put, receive, self, semantics, send, spawn, spawnOpt, unlink, TIMEOUT } from '../kernel/api.js';
 import type { Matcher, Op } from '../kernel/effects.js';
 import { caught, exit, exitReasonOf, erlangError } from '../kernel/errors.js';
 import { match } from '../kernel/match.js';
@@ -239,4 +239,27 @@ function running(mfa: Mfa): [Term, Term[]] {
   const name = `&${formatAtom(atomName(m) ?? String(m))}.${String(f)}/${list.length}`;
   const capture = { [name]: (...xs: Term[]) => apply(m!, f!, xs) }[name]!;
   return [capture, list];
+}
+
+/**
+ * Unlinks from `pid` and sends it the exit signal `reason`, with an enforcer process that sends it
+ * again should the caller die between the `unlink` and the signal (else `pid` would outlive it,
+ * unlinked). Both places Elixir does this share it: `Task.shutdown/2`'s `shutdown_send/2`
+ * (`:shutdown` or `:kill`) and the stream's `unlink_and_kill/1`. `label` names the enforcer in the
+ * trace.
+ */
+export function* unlinkAndExit(pid: Pid, reason: 'kill' | 'shutdown', label: string): Op<void> {
+  const caller = yield* self();
+  const ref = yield* makeRef();
+  const enforcer = yield* spawn(
+    function* () {
+      const mon = yield* monitor(caller);
+      const m = yield* receive(match.oneOf<Tuple>(match.eq(t('done', ref)) as Matcher<Tuple>, match.down(mon)));
+      if (m[0] === 'DOWN') yield* exitSignal(pid, reason);
+    },
+    { label },
+  );
+  yield* unlink(pid);
+  yield* exitSignal(pid, reason);
+  yield* send(enforcer, t('done', ref));
 }
