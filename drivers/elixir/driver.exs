@@ -242,6 +242,19 @@ defmodule Beamcheck.Names do
       [] -> "?"
     end
   end
+
+  @doc "The live process named `name` (`ID#N`, `task:NAME`, …), or nil."
+  def live(name) do
+    @table |> :ets.match({:"$1", name}) |> Enum.map(&hd/1) |> Enum.find(&Process.alive?/1)
+  end
+
+  @doc "A process named `name`, alive or not (the newest first), or nil."
+  def any(name) do
+    case live(name) do
+      nil -> @table |> :ets.match({:"$1", name}) |> Enum.map(&hd/1) |> List.first()
+      pid -> pid
+    end
+  end
 end
 
 defmodule Beamcheck.Canon do
@@ -289,8 +302,18 @@ defmodule Beamcheck.Canon do
         _ -> inspect(e)
       end
 
-    %{"map" => [["__struct__", term(e.__struct__)], ["message", term(message)]]}
+    %{"map" => [["__struct__", term(e.__struct__)], ["message", term(runtime_free(message))]]}
   end
+
+  # Pids and references printed inside a message are runtime identities too.
+  defp runtime_free(message) do
+    message
+    |> String.replace(~r/#PID<\d+\.\d+\.\d+>/, "#PID<?>")
+    |> String.replace(~r/#Reference<[\d.]+>/, "#Reference<?>")
+  end
+
+  @doc "`{\"raise\": EXC}`: what a command answers when the function it calls raises."
+  def raised(e), do: %{"raise" => term(e)}
 
   defp list([], acc), do: Enum.reverse(acc)
   defp list([h | t], acc), do: list(t, [term(h) | acc])
@@ -344,6 +367,8 @@ defmodule Beamcheck.Decode do
   def init_behaviour(%{"stop" => r}), do: {:stop, reason(r)}
   def init_behaviour(%{"fail_first" => k}) when is_integer(k), do: {:fail_first, k}
   def init_behaviour(%{"slow_ms" => ms}) when is_integer(ms), do: {:slow_ms, ms}
+  def init_behaviour(%{"error" => r}), do: {:error, reason(r)}
+  def init_behaviour(%{"ignore_after" => k}) when is_integer(k), do: {:ignore_after, k}
   def init_behaviour(other), do: raise(ArgumentError, "bad init behaviour: #{inspect(other)}")
 
   @doc "A CHILD object to a child spec map for `:supervisor`."
@@ -361,17 +386,10 @@ defmodule Beamcheck.Decode do
   end
 
   def child_spec(c) when is_map(c) do
-    id = child_id(c)
-
-    config = %{
-      id: id,
-      trap_exit: Map.get(c, "trap_exit", false) == true,
-      terminate_ms: Map.get(c, "terminate_ms", 0),
-      init: init_behaviour(Map.get(c, "init", "ok"))
-    }
+    config = worker_config(c)
 
     %{
-      id: id,
+      id: config.id,
       start: {Beamcheck.Worker, :start_link, [config]},
       restart: term(Map.get(c, "restart", "permanent")),
       shutdown: shutdown(Map.get(c, "shutdown", 5000)),
@@ -380,8 +398,26 @@ defmodule Beamcheck.Decode do
     |> put_significant(c)
   end
 
+  def child_spec(other), do: raise(ArgumentError, "a child must be an object: #{inspect(other)}")
+
+  @doc "A worker CHILD to the configuration `Beamcheck.Worker.start_link/1` takes."
+  def worker_config(c) do
+    %{
+      id: child_id(c),
+      name: child_name(c),
+      trap_exit: Map.get(c, "trap_exit", false) == true,
+      terminate_ms: Map.get(c, "terminate_ms", 0),
+      init: init_behaviour(Map.get(c, "init", "ok"))
+    }
+  end
+
   defp child_id(%{"id" => id}) when is_binary(id), do: String.to_atom(id)
   defp child_id(c), do: raise(ArgumentError, "child without an id: #{inspect(c)}")
+
+  # A worker's registered name (`name: "n"` registers it locally as the atom `n`).
+  defp child_name(%{"name" => name}) when is_binary(name), do: String.to_atom(name)
+  defp child_name(%{"name" => other}), do: raise(ArgumentError, "bad child name: #{inspect(other)}")
+  defp child_name(_), do: nil
 
   defp put_significant(spec, %{"significant" => s}) when is_boolean(s), do: Map.put(spec, :significant, s)
   defp put_significant(spec, _), do: spec
@@ -601,6 +637,8 @@ defmodule Beamcheck.Recorder do
   defp new_state do
     %{
       incarnations: %{},
+      # the process behind each worker id's latest incarnation and each supervisor name
+      pids: %{},
       # linked processes whose EXIT has not arrived yet: pid => info
       tracked: %{},
       # every process seen in this case: pid => %{name:, parent:, kind:, id:, n:}
@@ -630,9 +668,19 @@ defmodule Beamcheck.Recorder do
     end
   end
 
-  defp handle({:incarnation, id}, _from, state) do
+  defp handle({:incarnation, id}, from, state) do
     n = Map.get(state.incarnations, id, 0) + 1
-    {n, %{state | incarnations: Map.put(state.incarnations, id, n)}}
+    {n, %{state | incarnations: Map.put(state.incarnations, id, n), pids: Map.put(state.pids, {:worker, id}, from)}}
+  end
+
+  # Which process a start probe started: `{:worker, id}` (its latest incarnation) or
+  # `{:supervisor, name}`; nil if none.
+  defp handle({:pid_of, key}, _from, state), do: {Map.get(state.pids, key), state}
+
+  # A supervisor started without a hook of its own (the Elixir front ends): tracked from now on.
+  defp handle({:track_supervisor, pid, name, parent}, _from, state) do
+    state = flush_dead(state, nil)
+    {:ok, track(state, pid, %{name: name, parent: parent, kind: :supervisor, id: nil, n: nil})}
   end
 
   defp handle({:started, id, n, parent}, from, state) do
@@ -644,6 +692,7 @@ defmodule Beamcheck.Recorder do
 
   defp handle({:supervisor, name, parent}, from, state) do
     state = flush_dead(state, from)
+    state = %{state | pids: Map.put(state.pids, {:supervisor, name}, from)}
     {:ok, track(state, from, %{name: name, parent: parent, kind: :supervisor, id: nil, n: nil})}
   end
 
@@ -806,44 +855,66 @@ defmodule Beamcheck.Worker do
   use GenServer
   alias Beamcheck.Recorder
 
-  def start_link(config), do: GenServer.start_link(__MODULE__, config)
+  # A simple_one_for_one supervisor appends the `start_child` arguments: at most one extra term,
+  # which the call `:args` answers (as the list of extra arguments).
+  def start_link(config), do: start(config, [])
+  def start_link(config, extra), do: start(config, [extra])
+
+  defp start(config, args) do
+    options = if config.name, do: [name: config.name], else: []
+    GenServer.start_link(__MODULE__, {config, args}, options)
+  end
 
   @impl true
-  def init(config) do
+  def init({config, args}) do
     if config.trap_exit, do: Process.flag(:trap_exit, true)
     n = Recorder.call({:incarnation, config.id})
-    run_init(config.init, config, n)
+    run_init(config.init, %{config: config, n: n, args: args})
   end
 
-  defp run_init(:ok, config, n), do: started(config, n)
-  defp run_init(:ignore, config, n), do: failed(config, n, :ignore, fn -> :ignore end)
-  defp run_init({:stop, reason}, config, n), do: failed(config, n, :stop, fn -> {:stop, reason} end)
-  defp run_init(:raise, config, n), do: failed(config, n, :raise, fn -> raise "#{config.id} failed to start" end)
+  defp run_init(:ok, s), do: started(s)
+  defp run_init(:ignore, s), do: failed(s, :ignore, fn -> :ignore end)
+  defp run_init({:stop, reason}, s), do: failed(s, :stop, fn -> {:stop, reason} end)
+  defp run_init({:error, reason}, s), do: failed(s, :error, fn -> {:error, reason} end)
+  defp run_init(:raise, s), do: failed(s, :raise, fn -> raise "#{s.config.id} failed to start" end)
+  defp run_init({:fail_first, k}, %{n: n} = s) when n <= k, do: failed(s, :stop, fn -> {:stop, :unavailable} end)
+  defp run_init({:fail_first, _}, s), do: started(s)
+  defp run_init({:ignore_after, k}, %{n: n} = s) when n > k, do: failed(s, :ignore, fn -> :ignore end)
+  defp run_init({:ignore_after, _}, s), do: started(s)
 
-  defp run_init({:fail_first, k}, config, n) when n <= k,
-    do: failed(config, n, :stop, fn -> {:stop, :unavailable} end)
-
-  defp run_init({:fail_first, _}, config, n), do: started(config, n)
-
-  defp run_init({:slow_ms, ms}, config, n) do
+  defp run_init({:slow_ms, ms}, s) do
     Process.sleep(ms)
-    started(config, n)
+    started(s)
   end
 
-  defp started(config, n) do
-    [parent | _] = Process.get(:"$ancestors")
-    Recorder.call({:started, config.id, n, parent})
-    {:ok, %{config: config, n: n}}
+  defp started(s) do
+    Recorder.call({:started, s.config.id, s.n, parent()})
+    {:ok, s}
   end
 
-  defp failed(config, n, how, result) do
-    Recorder.call({:event, {:start_failed, config.id, n, how}})
+  defp failed(s, how, result) do
+    Recorder.call({:event, {:start_failed, s.config.id, s.n, how}})
     result.()
+  end
+
+  # The proc_lib parent: the head of `$ancestors`, a pid or a registered name.
+  defp parent do
+    case Process.get(:"$ancestors") do
+      [name | _] when is_atom(name) -> Process.whereis(name)
+      [pid | _] -> pid
+    end
   end
 
   @impl true
   def handle_call(:ping, _from, state), do: {:reply, :pong, state}
   def handle_call(:stop, _from, state), do: {:stop, :normal, :ok, state}
+  def handle_call(:args, _from, state), do: {:reply, state.args, state}
+
+  # The parent no longer hears of this worker's death (supervision.md rules 63, 65).
+  def handle_call(:unlink_parent, _from, state) do
+    Process.unlink(parent())
+    {:reply, :ok, state}
+  end
 
   def handle_call({:sleep, ms}, _from, state) do
     Process.sleep(ms)
@@ -916,7 +987,10 @@ defmodule Beamcheck.Case do
       task_sup: nil,
       registry: nil,
       partitions: [],
-      reg_procs: %{}
+      reg_procs: %{},
+      dsup: nil,
+      psup: nil,
+      psup_name: nil
     }
   end
 
@@ -1246,22 +1320,117 @@ defmodule Beamcheck.Tasks do
   # up to `limit`: it ends at the timeout, or at the deadline of the task whose wake ended the wait.
   defp with_task(state, req, limit, fun) do
     name = Map.fetch!(req, "name")
+    with_tasks(state, [name], limit, fn [task] -> fun.(task) end)
+  end
 
-    case Map.fetch(state.tasks, name) do
-      {:ok, %{owner: owner}} when owner == state.owner and owner != nil ->
-        case in_owner(state, limit, fn -> fun.(Process.get({:task, name})) end) do
-          {:owner_exit, state} ->
-            {owner_exit_result(state), state}
+  # `with_task` for several tasks: `fun` gets their structs in the order of `names`. A raise in
+  # the Task function is the result `{"raise": EXC}`.
+  defp with_tasks(state, names, limit, fun) do
+    for name <- names do
+      case Map.fetch(state.tasks, name) do
+        {:ok, %{owner: owner}} when owner == state.owner and owner != nil -> :ok
+        _ -> raise "unknown task #{inspect(name)}"
+      end
+    end
 
-          {:ok, {:timed_out, result}, _woken, state} ->
-            {result, set_clock(state, state.vclock + limit)}
+    guarded = fn ->
+      try do
+        fun.(Enum.map(names, &Process.get({:task, &1})))
+      rescue
+        e -> {:done, Canon.raised(e)}
+      end
+    end
 
-          {:ok, {:done, result}, woken, state} ->
-            {result, if(woken, do: set_clock(state, woken), else: state)}
-        end
+    case in_owner(state, limit, guarded) do
+      {:owner_exit, state} ->
+        {owner_exit_result(state), state}
 
-      _ ->
-        raise "unknown task #{name}"
+      {:ok, {:timed_out, result}, _woken, state} ->
+        {result, set_clock(state, state.vclock + limit)}
+
+      {:ok, {:done, result}, woken, state} ->
+        {result, if(woken, do: set_clock(state, woken), else: state)}
+    end
+  end
+
+  @doc "`task_completed`: `Task.completed(result)`, owned by the owner; it has no process."
+  def completed(state, req) do
+    state = ensure_owner(state)
+    name = Map.fetch!(req, "name")
+    if Map.has_key?(state.tasks, name), do: raise("task #{inspect(name)} exists already")
+    value = Beamcheck.Decode.term(Map.get(req, "result", "ok"))
+
+    store = fn ->
+      Process.put({:task, name}, Task.completed(value))
+      :ok
+    end
+
+    case in_owner(state, 0, store) do
+      {:owner_exit, state} ->
+        {owner_exit_result(state), state}
+
+      {:ok, :ok, _, state} ->
+        seq = System.unique_integer([:monotonic])
+        task = %{pid: nil, ref: nil, owner: state.owner, nolink: false, deadline: state.vclock, seq: seq, woken: true, down: true}
+        {"ok", %{state | tasks: Map.put(state.tasks, name, task)}}
+    end
+  end
+
+  @doc """
+  `task_yield_many`: `Task.yield_many(tasks, timeout)`, or with `limit` the options form
+  `[limit:, timeout:]` (Elixir 1.15+). `[[NAME, RESULT], …]` in the order of `names`.
+  """
+  def yield_many(state, req) do
+    names = Map.fetch!(req, "names")
+    if not (is_list(names) and Enum.all?(names, &is_binary/1)), do: raise("bad names: #{inspect(names)}")
+    timeout = Beamcheck.Decode.timeout(Map.get(req, "timeout", 5000))
+
+    argument =
+      case Map.fetch(req, "limit") do
+        {:ok, limit} -> [limit: limit, timeout: timeout]
+        :error -> timeout
+      end
+
+    with_tasks(state, names, timeout, fn tasks ->
+      by_ref = Map.new(Enum.zip(tasks, names), fn {task, name} -> {task.ref, name} end)
+      results = Task.yield_many(tasks, argument)
+      out = for {task, result} <- results, do: [Map.fetch!(by_ref, task.ref), task_result(result)]
+      out = Enum.sort_by(out, fn [name, _] -> Enum.find_index(names, &(&1 == name)) end)
+      if Enum.any?(results, fn {_, r} -> r == nil end), do: {:timed_out, out}, else: {:done, out}
+    end)
+  end
+
+  @doc "`tsup_start`: the case's Task.Supervisor, with the deprecated `:restart`/`:shutdown` defaults."
+  def tsup_start(%{task_sup: tsup}, _req) when tsup != nil, do: raise("the case's Task.Supervisor is already running")
+
+  def tsup_start(state, req) do
+    options =
+      for {key, atom, decode} <- [{"restart", :restart, &Beamcheck.Decode.term/1}, {"shutdown", :shutdown, &Beamcheck.Decode.shutdown/1}],
+          Map.has_key?(req, key),
+          do: {atom, decode.(req[key])}
+
+    {:ok, tsup} = Case.in_holder(state, fn -> Task.Supervisor.start_link(options) end)
+    {"ok", %{state | task_sup: tsup}}
+  end
+
+  @doc """
+  `tsup_start_child`: the owner calls `Task.Supervisor.start_child(tsup, fun)`; the task returns
+  `:ok` at once and is named `"task:NAME"`.
+  """
+  def tsup_start_child(state, req) do
+    state = ensure_owner(state) |> ensure_task_sup()
+    name = Map.fetch!(req, "name")
+    tsup = state.task_sup
+
+    start = fn ->
+      result = Task.Supervisor.start_child(tsup, fn -> :ok end)
+      with {:ok, pid} <- result, do: Names.put(pid, "task:" <> name)
+      Canon.term(result)
+    end
+
+    case in_owner(state, 0, start) do
+      {:owner_exit, state} -> {owner_exit_result(state), state}
+      {:ok, result, _, state} -> {result, state}
     end
   end
 
@@ -1319,7 +1488,8 @@ defmodule Beamcheck.Tasks do
     end
   end
 
-  defp flush(acc) do
+  @doc "Every message in the calling process's mailbox, in order, removed (`Probes` uses it too)."
+  def flush(acc) do
     receive do
       message -> flush([message | acc])
     after
@@ -1451,15 +1621,338 @@ defmodule Beamcheck.Reg do
     {Canon.term(Registry.whereis_name({@registry, key})), state}
   end
 
+  @doc "`reg_lock`: `Registry.lock(registry, key, fn -> :locked end)` (Elixir 1.18+)."
+  def lock(state, req) do
+    need_registry(state)
+    key = Decode.term(Map.fetch!(req, "key"))
+
+    result =
+      try do
+        Canon.term(apply(Registry, :lock, [@registry, key, fn -> :locked end]))
+      rescue
+        e -> Canon.raised(e)
+      end
+
+    {result, state}
+  end
+
   @doc "Every partition has handled what was sent to it before (e.g. the EXIT of a killed process)."
   def barrier(state) do
     Enum.each(state.partitions, fn pid -> Sync.settle(pid, Process.monitor(pid)) end)
   end
 end
 
+defmodule Beamcheck.Probes do
+  @moduledoc """
+  One-shot probes (docs/driver-protocol.md, "Probes"): a start through `proc_lib` seen from the
+  caller, Elixir's `Process.alias/0`, a task's lineage, `Task.async_stream/3` option checks. Each
+  runs in a fresh case process.
+  """
+  alias Beamcheck.{Canon, Case, CaseGroup, Decode, Names, Recorder, Sync}
+
+  @doc """
+  `start_probe`: a fresh process (trapping exits or not) start_links a worker (`child`) or a tree
+  supervisor named `"probe"` (`tree`). Unless the start returned `{:ok, pid}`, the caller then
+  waits for the DOWN of the process it started: a dying process signals its links before its
+  monitors, so by then a trapping caller has the EXIT it will ever get and a non-trapping one
+  has died of it. Then the caller flushes its mailbox. The caller stays until `reset`.
+  """
+  def start(state, req) do
+    {starter, started} = starter(req)
+    trap = Map.get(req, "trap_exit", false) == true
+
+    caller =
+      CaseGroup.spawn_case(fn ->
+        Process.flag(:trap_exit, trap)
+        Sync.serve(true)
+      end)
+
+    probe = fn ->
+      result = starter.()
+      if not match?({:ok, pid} when is_pid(pid), result), do: await_down(Recorder.call({:pid_of, started}))
+      %{"result" => Canon.term(result), "mailbox" => Canon.term(Beamcheck.Tasks.flush([]))}
+    end
+
+    case Sync.run_in(caller, probe) do
+      {:died, reason} -> {%{"caller_exit" => Canon.term(reason)}, state}
+      reply -> {Case.unwrap(reply), state}
+    end
+  end
+
+  defp starter(%{"tree" => tree}) when is_map(tree),
+    do: {fn -> Beamcheck.Supervisor.start_link("probe", tree) end, {:supervisor, "probe"}}
+
+  defp starter(%{"child" => %{"name" => _}}), do: raise("start_probe: the child cannot have a name")
+
+  defp starter(%{"child" => child}) when is_map(child) do
+    config = Decode.worker_config(child)
+    {fn -> Beamcheck.Worker.start_link(config) end, {:worker, config.id}}
+  end
+
+  defp starter(_), do: raise("start_probe needs a child or a tree")
+
+  defp await_down(nil), do: :ok
+  defp await_down(pid), do: Sync.await_down(Process.monitor(pid))
+
+  @doc """
+  `alias_probe`: `Process.alias/0` (Elixir 1.15+); a message through the alias is received, then
+  `Process.unalias/1`, and a second message is dropped: `{"received": [...]}` lists both receives.
+  """
+  def alias_probe(state) do
+    probe = fn ->
+      try do
+        alias_ref = apply(Process, :alias, [])
+        send(alias_ref, :one)
+        first = receive_one()
+        apply(Process, :unalias, [alias_ref])
+        send(alias_ref, :two)
+        %{"received" => Canon.term([first | Beamcheck.Tasks.flush([])])}
+      rescue
+        e -> Canon.raised(e)
+      end
+    end
+
+    {run_fresh(probe, false), state}
+  end
+
+  @doc """
+  `task_lineage`: a fresh process (registered as `beamcheck_spawner` when `registered`, named
+  `"spawner"`) awaits a `Task.async` that returns its own `$ancestors` and `$callers`.
+  """
+  def task_lineage(state, req) do
+    registered = Map.get(req, "registered", false) == true
+
+    spawner =
+      CaseGroup.spawn_case(fn ->
+        if registered, do: Process.register(self(), :beamcheck_spawner)
+        Sync.serve(false)
+      end)
+
+    Names.put(spawner, "spawner")
+
+    probe = fn ->
+      task = Task.async(fn -> {Process.get(:"$ancestors"), Process.get(:"$callers")} end)
+      {ancestors, callers} = Task.await(task)
+      %{"ancestors" => Canon.term(ancestors), "callers" => Canon.term(callers)}
+    end
+
+    result = Case.unwrap(Sync.run_in(spawner, probe))
+    Sync.kill_and_wait(spawner)
+    {result, state}
+  end
+
+  @doc """
+  `task_stream`: `Task.async_stream(items, &identity/1, options)` built, then enumerated, in a
+  fresh process: `{"ok": [...]}`, or `{"raise": EXC, "at": "build" | "run"}`.
+  """
+  def task_stream(state, req) do
+    items = Enum.map(Map.get(req, "items", []), &Decode.term/1)
+    options = for {key, atom} <- [{"max_concurrency", :max_concurrency}, {"timeout", :timeout}], Map.has_key?(req, key), do: {atom, Decode.term(req[key])}
+
+    probe = fn ->
+      built =
+        try do
+          {:ok, Task.async_stream(items, fn x -> x end, options)}
+        rescue
+          e -> {:raised, e}
+        end
+
+      case built do
+        {:raised, e} ->
+          Map.put(Canon.raised(e), "at", "build")
+
+        {:ok, stream} ->
+          try do
+            %{"ok" => Canon.term(Enum.to_list(stream))}
+          rescue
+            e -> Map.put(Canon.raised(e), "at", "run")
+          end
+      end
+    end
+
+    {run_fresh(probe, false), state}
+  end
+
+  # A message sent through an alias travels as a signal: wait for it (it is never late).
+  defp receive_one do
+    receive do
+      message -> message
+    after
+      5000 -> :timeout
+    end
+  end
+
+  # Runs `fun` in a fresh case process, which is then killed.
+  defp run_fresh(fun, trap) do
+    pid =
+      CaseGroup.spawn_case(fn ->
+        Process.flag(:trap_exit, trap)
+        Sync.serve(false)
+      end)
+
+    result = Case.unwrap(Sync.run_in(pid, fun))
+    Sync.kill_and_wait(pid)
+    result
+  end
+end
+
+defmodule Beamcheck.DynamicSupervisor do
+  @moduledoc """
+  The callback module of the case's DynamicSupervisor: init/1 links it to the recorder as
+  `"dsup"` and returns the flags map itself (so an `auto_shutdown` flag reaches DynamicSupervisor's
+  own check, which Elixir 1.15+ has and 1.14 lacks).
+  """
+  use DynamicSupervisor
+  alias Beamcheck.Decode
+
+  def start_link(req), do: DynamicSupervisor.start_link(__MODULE__, req)
+
+  @impl true
+  def init(req) do
+    [parent | _] = Process.get(:"$ancestors")
+    Beamcheck.Recorder.call({:supervisor, "dsup", parent})
+
+    flags = %{
+      strategy: :one_for_one,
+      intensity: Map.get(req, "max_restarts", 3),
+      period: Map.get(req, "max_seconds", 5),
+      max_children: Decode.term(Map.get(req, "max_children", "infinity")),
+      extra_arguments: []
+    }
+
+    case Map.fetch(req, "auto_shutdown") do
+      {:ok, value} -> {:ok, Map.put(flags, :auto_shutdown, Decode.term(value))}
+      :error -> {:ok, flags}
+    end
+  end
+end
+
+defmodule Beamcheck.Dyn do
+  @moduledoc "DynamicSupervisor commands: `dyn_start`, `dyn_call`."
+  alias Beamcheck.{Canon, Case, Decode, Json, Names}
+
+  def start(state, req) do
+    if state.dsup != nil and Process.alive?(state.dsup), do: raise("the case's DynamicSupervisor is already running")
+    result = Case.in_holder(state, fn -> Beamcheck.DynamicSupervisor.start_link(req) end)
+
+    dsup =
+      case result do
+        {:ok, pid} -> pid
+        _ -> state.dsup
+      end
+
+    {Canon.term(result), %{state | dsup: dsup}}
+  end
+
+  def call(%{dsup: nil}, _req), do: raise("no DynamicSupervisor: send dyn_start first")
+
+  def call(state, req) do
+    body = function(Map.fetch!(req, "fun"), Map.get(req, "args", []))
+
+    result =
+      try do
+        body.(state.dsup)
+      catch
+        :exit, reason -> %{"exit" => Canon.term(reason)}
+      end
+
+    {result, state}
+  end
+
+  defp function("start_child", [child]) do
+    spec = Decode.child_spec(child)
+    fn dsup -> Canon.term(DynamicSupervisor.start_child(dsup, spec)) end
+  end
+
+  defp function("terminate_child", [name]) when is_binary(name) do
+    pid = Names.any(name) || raise("unknown process #{inspect(name)}")
+    fn dsup -> Canon.term(DynamicSupervisor.terminate_child(dsup, pid)) end
+  end
+
+  # Map iteration order is no observation (supervision.md rule 120): sorted by JSON text.
+  defp function("which_children", []),
+    do: fn dsup -> dsup |> DynamicSupervisor.which_children() |> Canon.term() |> Enum.sort_by(&Json.encode_own/1) end
+
+  defp function("count_children", []), do: fn dsup -> Canon.term(DynamicSupervisor.count_children(dsup)) end
+  defp function(fun, args), do: raise("bad dyn_call: #{inspect(fun)} with #{inspect(args)}")
+end
+
+defmodule Beamcheck.Part do
+  @moduledoc """
+  PartitionSupervisor commands: `part_start`, `part_whereis`, `part_call`, `part_child_spec`.
+  The supervisor is named `Beamcheck.Partitions`, or `{:via, Registry, {Beamcheck.Registry,
+  :partitions}}` for `"name": "via"`; the driver tracks it as `"psup"`.
+  """
+  alias Beamcheck.{Canon, Case, Decode, Recorder}
+
+  @atom_name Beamcheck.Partitions
+
+  defp name(_state, "atom"), do: @atom_name
+  defp name(%{registry: nil}, "via"), do: raise("a via name needs the registry: send reg_start first")
+  defp name(_state, "via"), do: {:via, Registry, {Beamcheck.Registry, :partitions}}
+  defp name(_state, other), do: raise("bad PartitionSupervisor name: #{inspect(other)}")
+
+  def start(state, req) do
+    if state.psup != nil and Process.alive?(state.psup), do: raise("the case's PartitionSupervisor is already running")
+    name = name(state, Map.get(req, "name", "atom"))
+    spec = Decode.child_spec(Map.fetch!(req, "child"))
+    options = [name: name, child_spec: spec, partitions: Map.get(req, "partitions", 2)]
+
+    case Case.in_holder(state, fn -> PartitionSupervisor.start_link(options) end) do
+      {:ok, pid} = result ->
+        Recorder.call({:track_supervisor, pid, "psup", state.holder})
+        {Canon.term(result), %{state | psup: pid, psup_name: name}}
+
+      other ->
+        {Canon.term(other), state}
+    end
+  end
+
+  def whereis(state, req) do
+    key = Decode.term(Map.fetch!(req, "key"))
+    {guarded(fn -> GenServer.whereis({:via, PartitionSupervisor, {need(state), key}}) end), state}
+  end
+
+  def call(state, req) do
+    name = need(state)
+
+    body =
+      case {Map.fetch!(req, "fun"), Map.get(req, "args", [])} do
+        {"which_children", []} -> fn -> PartitionSupervisor.which_children(name) end
+        {"count_children", []} -> fn -> PartitionSupervisor.count_children(name) end
+        {"partitions", []} -> fn -> PartitionSupervisor.partitions(name) end
+        {"resize", [n]} when is_integer(n) -> fn -> apply(PartitionSupervisor, :resize!, [name, n]) end
+        {fun, args} -> raise("bad part_call: #{inspect(fun)} with #{inspect(args)}")
+      end
+
+    {guarded(body), state}
+  end
+
+  def child_spec(state, req) do
+    options =
+      case Map.fetch(req, "name") do
+        {:ok, n} -> [name: name(state, n)]
+        :error -> []
+      end
+
+    {Canon.term(PartitionSupervisor.child_spec(options)), state}
+  end
+
+  defp need(%{psup_name: nil}), do: raise("no PartitionSupervisor: send part_start first")
+  defp need(state), do: state.psup_name
+
+  defp guarded(fun) do
+    Canon.term(fun.())
+  rescue
+    e -> Canon.raised(e)
+  catch
+    :exit, reason -> %{"exit" => Canon.term(reason)}
+  end
+end
+
 defmodule Beamcheck.Commands do
   @moduledoc "One function per protocol command: `{result_json, state}`."
-  alias Beamcheck.{Canon, Case, CaseGroup, Decode, Reg, Sync, Tasks, Tree}
+  alias Beamcheck.{Canon, Case, CaseGroup, Decode, Dyn, Names, Part, Probes, Recorder, Reg, Sync, Tasks, Tree}
 
   def run("hello", req, state) do
     if Map.get(req, "protocol") != 1, do: raise("unsupported protocol #{inspect(Map.get(req, "protocol"))} (this driver speaks 1)")
@@ -1469,7 +1962,12 @@ defmodule Beamcheck.Commands do
   def run("sup_start", req, state) do
     if state.sup != nil and Process.alive?(state.sup), do: raise("the case's supervisor is already running")
     tree = Map.fetch!(req, "tree")
-    result = Case.in_holder(state, fn -> Beamcheck.Supervisor.start_link("sup", tree) end)
+
+    result =
+      if Map.get(req, "front_end", false) == true,
+        do: front_end_start(state, tree),
+        else: Case.in_holder(state, fn -> Beamcheck.Supervisor.start_link("sup", tree) end)
+
     sup =
       case result do
         {:ok, pid} -> pid
@@ -1477,6 +1975,22 @@ defmodule Beamcheck.Commands do
       end
 
     {Canon.term(result), %{state | sup: sup}}
+  end
+
+  def run("child_spec", req, state) do
+    spec = Decode.child_spec(Map.fetch!(req, "child"))
+    overrides = Map.get(req, "overrides", %{})
+    if not is_map(overrides), do: raise("child_spec: \"overrides\" must be an object")
+    overrides = for {key, value} <- Enum.sort(overrides), do: override(key, value)
+
+    result =
+      try do
+        Canon.term(canonical_childspec("child_spec", Supervisor.child_spec(spec, overrides)))
+      rescue
+        e -> Canon.raised(e)
+      end
+
+    {result, state}
   end
 
   def run("sup_call", req, state) do
@@ -1510,6 +2024,22 @@ defmodule Beamcheck.Commands do
     with_child(state, req, fn pid -> send(pid, {:crash, reason}) end)
   end
 
+  def run("start_probe", req, state), do: Probes.start(state, req)
+  def run("alias_probe", _req, state), do: Probes.alias_probe(state)
+  def run("task_lineage", req, state), do: Probes.task_lineage(state, req)
+  def run("task_stream", req, state), do: Probes.task_stream(state, req)
+  def run("dyn_start", req, state), do: Dyn.start(state, req)
+  def run("dyn_call", req, state), do: Dyn.call(state, req)
+  def run("part_start", req, state), do: Part.start(state, req)
+  def run("part_whereis", req, state), do: Part.whereis(state, req)
+  def run("part_call", req, state), do: Part.call(state, req)
+  def run("part_child_spec", req, state), do: Part.child_spec(state, req)
+  def run("task_completed", req, state), do: Tasks.completed(state, req)
+  def run("task_yield_many", req, state), do: Tasks.yield_many(state, req)
+  def run("tsup_start", req, state), do: Tasks.tsup_start(state, req)
+  def run("tsup_start_child", req, state), do: Tasks.tsup_start_child(state, req)
+  def run("reg_lock", req, state), do: Reg.lock(state, req)
+
   def run("kill", req, state), do: with_child(state, req, fn pid -> Process.exit(pid, :kill) end)
 
   def run("signal", req, state) do
@@ -1518,14 +2048,14 @@ defmodule Beamcheck.Commands do
   end
 
   def run("call", req, state) do
-    case Tree.child_pid(state.sup, Decode.term(Map.fetch!(req, "child"))) do
+    case target(state, req) do
       nil -> {"not_running", state}
       pid -> call_child(state, pid, request(Map.fetch!(req, "request")), Decode.timeout(Map.get(req, "timeout", 5000)))
     end
   end
 
   def run("cast", req, state) do
-    case Tree.child_pid(state.sup, Decode.term(Map.fetch!(req, "child"))) do
+    case target(state, req) do
       nil -> {"not_running", state}
       pid -> cast_child(state, pid, cast_request(Map.fetch!(req, "request")))
     end
@@ -1557,9 +2087,46 @@ defmodule Beamcheck.Commands do
 
   def runtime, do: "Elixir #{System.version()} / OTP #{System.otp_release()}"
 
+  # Every command of these capabilities exists on both Elixir versions: where a version lacks the
+  # function a command calls, the command answers what calling it does (`{"raise": EXC}`).
+  @extensions ~w(worker_extensions start_probe simple_one_for_one supervisor_front_end dynamic_supervisor
+                 partition_supervisor task_extensions probes registry_lock)
+
   def capabilities do
-    base = ["supervisor", "auto_shutdown", "nested_supervisors", "task", "registry"]
+    base = ["supervisor", "auto_shutdown", "nested_supervisors", "task", "registry"] ++ @extensions
     if Version.match?(System.version(), ">= 1.19.0"), do: base ++ ["registry_key_partitioning"], else: base
+  end
+
+  # The Elixir front end `Supervisor.start_link(children, options)` (supervision.md rules 16, 27):
+  # the supervisor has no hook of its own, so the driver tracks it as "sup" once it runs, and
+  # records the `sup_exit` of a failed start itself.
+  defp front_end_start(state, tree) do
+    children = Enum.map(Map.get(tree, "children", []), &Decode.child_spec/1)
+    flags = Decode.sup_flags(tree)
+    options = [strategy: flags.strategy, max_restarts: flags.intensity, max_seconds: flags.period]
+    options = if Map.has_key?(flags, :auto_shutdown), do: options ++ [auto_shutdown: flags.auto_shutdown], else: options
+    result = Case.in_holder(state, fn -> Supervisor.start_link(children, options) end)
+
+    case result do
+      {:ok, pid} -> Recorder.call({:track_supervisor, pid, "sup", state.holder})
+      {:error, reason} -> Recorder.call({:event, {:sup_exit, "sup", reason}})
+      _ -> :ok
+    end
+
+    result
+  end
+
+  defp override("shutdown", value), do: {:shutdown, Decode.shutdown(value)}
+  defp override(key, value) when is_binary(key), do: {String.to_atom(key), Decode.term(value)}
+
+  # A tree child by id, or any live process by its name (`ID#N`: a simple_one_for_one,
+  # DynamicSupervisor or PartitionSupervisor child).
+  defp target(state, req) do
+    child = Map.fetch!(req, "child")
+
+    if is_binary(child) and String.contains?(child, "#"),
+      do: Names.live(child),
+      else: Tree.child_pid(state.sup, Decode.term(child))
   end
 
   defp need_sup(%{sup: nil}), do: raise("no supervisor: send sup_start first")
@@ -1593,6 +2160,7 @@ defmodule Beamcheck.Commands do
   defp sup_module("get_childspec"), do: :supervisor
   defp sup_module(_), do: Supervisor
 
+  defp sup_args("start_child", [extra]) when is_list(extra), do: [Enum.map(extra, &Decode.term/1)]
   defp sup_args("start_child", [child]), do: [Decode.child_spec(child)]
   defp sup_args(fun, [id]) when fun in ~w(terminate_child restart_child delete_child get_childspec), do: [Decode.term(id)]
   defp sup_args(fun, []) when fun in ~w(which_children count_children), do: []
@@ -1615,7 +2183,7 @@ defmodule Beamcheck.Commands do
   defp canonical_childspec(_fun, other), do: other
 
   defp with_child(state, req, act) do
-    case Tree.child_pid(state.sup, Decode.term(Map.fetch!(req, "child"))) do
+    case target(state, req) do
       nil ->
         {"not_running", state}
 
@@ -1752,6 +2320,8 @@ defmodule Beamcheck.Driver do
     state = Tasks.settle(state)
     Reg.barrier(state)
     Tree.barrier(state.sup)
+    Tree.barrier(state.dsup)
+    Tree.barrier(state.psup)
     state
   end
 

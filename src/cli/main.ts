@@ -139,7 +139,9 @@ export async function main(argv: readonly string[], io: Io = processIo(), env: N
         if (rest.length > 0) throw new UsageError(`"verify" takes no positional arguments, got "${rest[0]}"`);
         if (values.runtime === undefined) throw new UsageError('"verify" needs --runtime beam|beam27|sim|"COMMAND"');
         if (values.runtime.trim() === '') throw new UsageError('--runtime must not be empty');
-        return verifyCommand(io, {
+        // Awaited here so that its UsageError (a driver that cannot start) reaches the catch below:
+        // a returned promise rejected past it, as an unhandled rejection with a stack trace.
+        return await verifyCommand(io, {
           runtime: values.runtime,
           against: values.against ?? 'sim-inprocess',
           semantics: parseChoice('semantics', values.semantics, SEMANTICS, defaultSemantics(values.runtime)),
@@ -152,7 +154,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), env: N
       case 'driver': {
         onlyFor(values, command, ['semantics']);
         if (rest.length > 0) throw new UsageError(`"driver" takes no positional arguments, got "${rest[0]}"`);
-        return driverCommand(parseChoice('semantics', values.semantics, SEMANTICS, 'current'), process.stdin, (line) => io.out(`${line}\n`));
+        return await driverCommand(parseChoice('semantics', values.semantics, SEMANTICS, 'current'), process.stdin, (line) => io.out(`${line}\n`));
       }
       default:
         throw new UsageError(`unknown command "${command}" (commands: list, check, run, replay, mutants, verify, driver, help)`);

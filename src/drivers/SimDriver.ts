@@ -18,11 +18,10 @@ import * as api from '../kernel/api.js';
 import type { Op } from '../kernel/effects.js';
 import { caught, raise } from '../kernel/errors.js';
 import { match } from '../kernel/match.js';
-import { Runtime, type Semantics } from '../kernel/Runtime.js';
+import type { Semantics } from '../kernel/Runtime.js';
 import { compare } from '../term/compare.js';
 import type { Json } from '../term/json.js';
-import { Bin, Pid, Tuple, bin, isTagged, isTermObject, t, type ErlModule, type Ref, type Term, type TermObject } from '../term/Term.js';
-import { workerModule, workerSpec, WorkerWorld } from '../harness/worker.js';
+import { Bin, Pid, Tuple, bin, isTagged, t, type Term } from '../term/Term.js';
 import * as GenServer from '../otp/GenServer.js';
 import * as Registry from '../otp/Registry.js';
 import * as Supervisor from '../otp/Supervisor.js';
@@ -30,170 +29,68 @@ import * as Task from '../otp/Task.js';
 import * as TaskSupervisor from '../otp/TaskSupervisor.js';
 import { canonical } from './canonical.js';
 import { DriverError, type Command, type Driver, type Hello, type Response } from './Driver.js';
-import { RequestError, initOf, int, reasonOf, str, termOf, timeoutOf } from './sim/params.js';
-import { EventRecorder, SUPERVISOR_REPORT } from './sim/recorder.js';
+import { agent, CaseState, settle, type CaseTask, type Outcome } from './sim/caseState.js';
+import { guarded, raisedOr, type SimContext } from './sim/context.js';
+import { dynCall, dynStart } from './sim/dynamic.js';
+import { childSpecCommand, frontEndStart } from './sim/frontEnd.js';
+import { partCall, partChildSpec, partStart, partWhereis } from './sim/partition.js';
+import { aliasProbe, regLock, startProbe, taskLineage, taskStream } from './sim/probes.js';
+import { taskCompleted, taskResult, taskYieldMany, tsupStart, tsupStartChild } from './sim/taskExtras.js';
+import { RequestError, int, reasonOf, str, termOf, timeoutOf } from './sim/params.js';
+import { canonicalChildspec, childSpec, childSpecs, findChild, settled, supFlags, walkTree } from './sim/tree.js';
 
-const FIFO = { name: 'fifo', choose: () => 0 };
 const REGISTRY = 'Elixir.Beamcheck.Registry';
 export const PROTOCOL_VERSION = 1;
 
-/** What a command process or an agent came back with. */
-type Outcome = { readonly value: Term } | { readonly exit: Term } | { readonly died: Term };
-
-/** A helper process's body: runs each `{:run, fun, reply_to}` it is sent and answers `{:result, r}`. */
-function* agent(trap: boolean): Op<void> {
-  if (trap) yield* api.trapExit(true);
-  for (;;) {
-    const [, fn, replyTo] = yield* api.receive(match.tagged('run', 3));
-    let result: Term;
-    try {
-      result = t('value', (yield* (fn as () => Op<Term>)()) ?? 'ok');
-    } catch (e) {
-      const c = caught(e);
-      result = c.kind === 'exit' ? t('exit', c.reason) : t('exit', t(c.kind === 'error' ? c.error : t('nocatch', c.value), []));
-    }
-    yield* api.send(replyTo as Pid, t('result', result));
-  }
-}
-
-/** Waits until `pid` has handled everything sent to it before (`:sys.get_state`), or died. */
-function* settle(pid: Pid, ref: Ref): Op<'alive' | 'down'> {
-  try {
-    yield* GenServer.getState(pid, 'infinity');
-    yield* api.demonitor(ref, { flush: true });
-    return 'alive';
-  } catch {
-    yield* api.receive(match.down(ref));
-    return 'down';
-  }
-}
-
-interface CaseTask {
-  readonly task: Task.Task;
-  readonly owner: Pid;
-}
-
-/** The state of one case (reset between cases). */
-class CaseState {
-  readonly rt: Runtime;
-  readonly recorder = new EventRecorder();
-  readonly world = new WorkerWorld();
-  readonly worker: ErlModule;
-  readonly treeSupervisor: ErlModule;
-  readonly holder: Pid;
-  rootSup: Pid | null = null;
-  owner: Pid | null = null;
-  taskSup: Pid | null = null;
-  readonly tasks = new Map<string, CaseTask>();
-  registry: Pid | null = null;
-  partitions: Pid[] = [];
-  readonly regProcs = new Map<string, Pid>();
-
-  constructor(semantics: Semantics) {
-    this.rt = new Runtime({ semantics, strategy: FIFO, maxDelay: 0, maxSteps: 5_000_000, guard: false });
-    this.worker = workerModule(this.world);
-    this.treeSupervisor = treeSupervisorModule(this);
-    this.holder = this.rt.spawnRoot(() => agent(true), 'holder');
-    this.rt.runUntil(this.rt.now);
-  }
-
-  alive(pid: Pid | null): pid is Pid {
-    return pid !== null && this.rt.inspect(pid)?.alive === true;
-  }
-}
-
 /**
- * `Beamcheck.Supervisor`: the callback module of every supervisor of a tree. init/1 names itself
- * and returns the `:supervisor` flags map itself (so `auto_shutdown` is the OTP flag on every
- * profile, as the Elixir driver does on every Elixir version).
+ * What the simulator offers on both profiles (docs/driver-protocol.md, "Capabilities"): the
+ * generated families, then the extensions the version cases use. `current` adds
+ * `registry_key_partitioning`.
  */
-function treeSupervisorModule(c: CaseState): ErlModule {
-  return Supervisor.defmodule('Beamcheck.Supervisor', {
-    *init(arg: Term) {
-      const [name, tree] = arg as Tuple;
-      yield* api.report(SUPERVISOR_REPORT, { name: name! });
-      return t('ok', t(supFlags(tree as unknown as Json), childSpecs(c, tree as unknown as Json)));
-    },
-  });
-}
-
-function treeObject(tree: Json, what: string): Record<string, Json> {
-  if (tree === null || typeof tree !== 'object' || Array.isArray(tree)) throw new RequestError(`${what}: "tree" must be an object`);
-  return tree;
-}
-
-/** A TREE to `:supervisor` flags (docs/driver-protocol.md). */
-function supFlags(tree: Json): TermObject {
-  const o = treeObject(tree, 'sup_start');
-  const flags: TermObject = {
-    strategy: termOf(o['strategy'] ?? 'one_for_one'),
-    intensity: termOf(o['max_restarts'] ?? 3),
-    period: termOf(o['max_seconds'] ?? 5),
-  };
-  if (o['auto_shutdown'] !== undefined) flags['auto_shutdown'] = termOf(o['auto_shutdown']);
-  return flags;
-}
-
-function childSpecs(c: CaseState, tree: Json): TermObject[] {
-  const children = treeObject(tree, 'sup_start')['children'] ?? [];
-  if (!Array.isArray(children)) throw new RequestError('sup_start: "children" must be a list');
-  return children.map((child) => childSpec(c, child));
-}
-
-/** A CHILD to a child spec map, with the Elixir driver's defaults. */
-function childSpec(c: CaseState, child: Json | undefined): TermObject {
-  if (child === null || typeof child !== 'object' || Array.isArray(child) || typeof child['id'] !== 'string') {
-    throw new RequestError('every child needs a string "id"');
-  }
-  const id = child['id'];
-  const fields: TermObject = { restart: termOf(child['restart'] ?? 'permanent') };
-  if (typeof child['significant'] === 'boolean') fields['significant'] = child['significant'];
-  if (child['type'] === 'supervisor') {
-    return {
-      id,
-      start: t(c.treeSupervisor, 'start_link', [t(bin(`sup:${id}`), (child['tree'] ?? null) as unknown as Term)]),
-      ...fields,
-      shutdown: termOf(child['shutdown'] ?? 'infinity'),
-      type: 'supervisor',
-    };
-  }
-  const terminateMs = child['terminate_ms'] ?? 0;
-  if (typeof terminateMs !== 'number') throw new RequestError('"terminate_ms" must be a number');
-  fields['shutdown'] = termOf(child['shutdown'] ?? 5000);
-  fields['type'] = 'worker';
-  return workerSpec(c.worker, { id, trapExit: child['trap_exit'] === true, init: initOf(child['init']), terminateMs }, fields);
-}
-
-/**
- * A tree child's start function as the protocol shows it: `{MODULE, :start_link, [ID]}` in a
- * child spec map or a `#child{}` record, anywhere in a result or exit reason (how a driver passes
- * configuration is its own business).
- */
-function canonicalChildspec(x: Term): Term {
-  if (isTermObject(x) && x['start'] instanceof Tuple && x['start'].length === 3 && 'id' in x) {
-    const [m, f] = x['start'];
-    return { ...x, start: t(m!, f!, [x['id']!]) };
-  }
-  if (x instanceof Tuple) {
-    if (x.length === 9 && x[0] === 'child' && x[3] instanceof Tuple && x[3].length === 3) {
-      const copy = t(...x);
-      copy[3] = t(x[3][0]!, x[3][1]!, [x[2]!]);
-      return copy;
-    }
-    return t(...x.map(canonicalChildspec));
-  }
-  if (Array.isArray(x)) return x.map(canonicalChildspec);
-  return x;
-}
+export const CAPABILITIES: readonly string[] = [
+  'supervisor',
+  'auto_shutdown',
+  'nested_supervisors',
+  'task',
+  'registry',
+  'worker_extensions',
+  'start_probe',
+  'simple_one_for_one',
+  'supervisor_front_end',
+  'dynamic_supervisor',
+  'partition_supervisor',
+  'task_extensions',
+  'probes',
+  'registry_lock',
+];
 
 export class SimDriver implements Driver {
   readonly label: string;
   private c: CaseState;
   private closed = false;
+  /** What the command families in sim/ use of this driver. */
+  private readonly ctx: SimContext;
 
   constructor(readonly semantics: Semantics = 'current') {
     this.label = `sim (${semantics})`;
     this.c = new CaseState(semantics);
+    const self = this;
+    this.ctx = {
+      get c() {
+        return self.c;
+      },
+      run: (body) => this.run(body),
+      runValue: (body) => this.runValue(body),
+      inAgent: (who, body) => this.inAgent(who, body),
+      settleAll: (pids) => this.settleAll(pids),
+      canon: (x) => this.canon(x),
+      later: (x) => this.later(x),
+      valueOrExit: (r, value) => this.valueOrExit(r, value),
+      ensureOwner: () => this.ensureOwner(),
+      ensureTaskSup: () => this.ensureTaskSup(),
+      deadOwner: (owner) => this.deadOwner(owner),
+      ownerExit: (reason) => this.ownerExit(reason),
+    };
   }
 
   async hello(): Promise<Hello> {
@@ -201,7 +98,7 @@ export class SimDriver implements Driver {
   }
 
   helloSync(): Hello {
-    const capabilities = ['supervisor', 'auto_shutdown', 'nested_supervisors', 'task', 'registry'];
+    const capabilities = [...CAPABILITIES];
     if (this.semantics === 'current') capabilities.push('registry_key_partitioning');
     return { protocol: PROTOCOL_VERSION, runtime: `beamcheck simulator (${this.semantics} semantics)`, capabilities };
   }
@@ -342,7 +239,7 @@ export class SimDriver implements Driver {
     if (c.alive(c.taskSup)) targets.push(c.taskSup);
     targets.push(...c.partitions.filter((p) => c.alive(p)));
     this.settleAll(targets);
-    this.treeBarrier();
+    for (const sup of [c.rootSup, c.dsup, c.psup]) if (sup !== null) this.treeBarrier(sup);
   }
 
   private settleAll(pids: readonly Pid[]): void {
@@ -353,10 +250,8 @@ export class SimDriver implements Driver {
     });
   }
 
-  /** Walks the tree with `which_children` until two walks agree and nothing is restarting. */
-  private treeBarrier(): void {
-    const root = this.c.rootSup;
-    if (root === null) return;
+  /** Walks a tree with `which_children` until two walks agree and nothing is restarting. */
+  private treeBarrier(root: Pid): void {
     let previous = '';
     for (let tries = 0; tries < 1000; tries++) {
       const walk = this.runValue(() => walkTree(root));
@@ -414,6 +309,38 @@ export class SimDriver implements Driver {
       case 'reg_count':
       case 'reg_whereis':
         return this.regQuery(c);
+      case 'reg_lock':
+        return regLock(this.ctx, c);
+      case 'child_spec':
+        return childSpecCommand(this.ctx, c);
+      case 'start_probe':
+        return startProbe(this.ctx, c);
+      case 'alias_probe':
+        return aliasProbe(this.ctx);
+      case 'task_lineage':
+        return taskLineage(this.ctx, c);
+      case 'task_stream':
+        return taskStream(this.ctx, c);
+      case 'dyn_start':
+        return dynStart(this.ctx, c);
+      case 'dyn_call':
+        return dynCall(this.ctx, c);
+      case 'part_start':
+        return partStart(this.ctx, c);
+      case 'part_whereis':
+        return partWhereis(this.ctx, c);
+      case 'part_call':
+        return partCall(this.ctx, c);
+      case 'part_child_spec':
+        return partChildSpec(this.ctx, c);
+      case 'task_completed':
+        return taskCompleted(this.ctx, c);
+      case 'task_yield_many':
+        return taskYieldMany(this.ctx, c);
+      case 'tsup_start':
+        return tsupStart(this.ctx, c);
+      case 'tsup_start_child':
+        return tsupStartChild(this.ctx, c);
       default:
         throw new RequestError(`unknown command: "${c.cmd}"`);
     }
@@ -433,7 +360,7 @@ export class SimDriver implements Driver {
     supFlags(c['tree']);
     childSpecs(this.c, c['tree']); // bad trees are request errors, before anything starts
     const mod = this.c.treeSupervisor;
-    const r = this.inAgent(this.c.holder, () => Supervisor.startLink(mod, t(bin('sup'), tree)));
+    const r = c['front_end'] === true ? frontEndStart(this.ctx, c['tree']) : this.inAgent(this.c.holder, () => Supervisor.startLink(mod, t(bin('sup'), tree)));
     if ('value' in r && isTagged(r.value, 'ok', 2) && r.value[1] instanceof Pid) this.c.rootSup = r.value[1];
     return this.valueOrExit(r);
   }
@@ -489,7 +416,8 @@ export class SimDriver implements Driver {
       }
       case 'start_child': {
         if (args.length !== 1) throw new RequestError(`bad arguments for start_child: ${JSON.stringify(args)}`);
-        const spec = childSpec(this.c, args[0]);
+        // A list: the extra arguments of a simple_one_for_one child.
+        const spec = Array.isArray(args[0]) ? args[0].map((x) => termOf(x)) : childSpec(this.c, args[0]);
         return (sup) => Supervisor.startChild(sup, spec);
       }
       default:
@@ -497,8 +425,12 @@ export class SimDriver implements Driver {
     }
   }
 
-  /** The running pid of tree child `id` (a worker or a nested supervisor), anywhere in the tree. */
+  /**
+   * The running pid of tree child `id` (a worker or a nested supervisor), anywhere in the tree,
+   * or of the live process named `id` when it is a process name (`ID#N`).
+   */
   private childPid(id: string): Pid | null {
+    if (id.includes('#')) return this.c.liveNamed(id);
     const root = this.c.rootSup;
     if (root === null) return null;
     const found = this.runValue(() => findChild(root, id));
@@ -641,14 +573,11 @@ export class SimDriver implements Driver {
     if (!entry || entry.owner !== owner) throw new RequestError(`unknown task ${name}`);
     const dead = this.deadOwner(owner);
     if (dead !== undefined) return this.ownerExit(dead);
-    const r = this.inAgent(owner, () => body(entry.task));
+    // A raise in the Task function is the result {"raise": EXC}.
+    const r = this.inAgent(owner, () => guarded(() => body(entry.task)));
     if ('died' in r) return this.ownerExit(r.died);
-    if (c.cmd === 'task_await') return this.valueOrExit(r, (v) => ({ reply: this.canon(v) }));
-    return this.valueOrExit(r, (v) => {
-      if (isTagged(v, 'ok', 2)) return { ok: this.canon(v[1]!) };
-      if (isTagged(v, 'exit', 2)) return { exit: this.canon(v[1]!) };
-      return this.canon(v);
-    });
+    if (c.cmd === 'task_await') return this.valueOrExit(r, (v) => raisedOr(this.ctx, v, (x) => ({ reply: this.canon(x) })));
+    return this.valueOrExit(r, (v) => raisedOr(this.ctx, v, (x) => taskResult(this.ctx, x)));
   }
 
   private ownerMailbox(): () => Json {
@@ -760,47 +689,4 @@ function requestOf(j: Json | undefined): Term {
   return termOf(j, 'request');
 }
 
-/** `{pid_or_status, type}` of child `id` anywhere under `sup`, or `none`. */
-function* findChild(sup: Term, id: string): Op<Term> {
-  let children: Term[];
-  try {
-    children = yield* Supervisor.whichChildren(sup);
-  } catch {
-    return 'none';
-  }
-  for (const child of children) {
-    const [cid, pid, type] = child as Tuple;
-    if (cid === id) return t(pid!, type!);
-    if (type === 'supervisor' && pid instanceof Pid) {
-      const found = yield* findChild(pid, id);
-      if (found !== 'none') return found;
-    }
-  }
-  return 'none';
-}
 
-/** One walk of the tree: `[{id, pid_or_status, subtree?}]`, or `dead`. */
-function* walkTree(sup: Term): Op<Term> {
-  let children: Term[];
-  try {
-    children = yield* Supervisor.whichChildren(sup);
-  } catch {
-    return 'dead';
-  }
-  const out: Term[] = [];
-  for (const child of children) {
-    const [id, pid, type] = child as Tuple;
-    out.push(type === 'supervisor' && pid instanceof Pid ? t(id!, pid, yield* walkTree(pid)) : t(id!, pid!));
-  }
-  return out;
-}
-
-function settled(walk: Term): boolean {
-  if (!Array.isArray(walk)) return true;
-  return (walk as Term[]).every((child) => {
-    const c = child as Tuple;
-    if (isTagged(c[1], 'restarting', 2)) return false;
-    if (c.length === 3) return c[2] !== 'dead' && settled(c[2]!);
-    return true;
-  });
-}

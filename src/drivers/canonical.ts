@@ -7,13 +7,33 @@
  */
 import { mapEntries } from '../term/compare.js';
 import { toJson, type Json } from '../term/json.js';
-import { Improper, Pid, Ref, TMap, Tuple, isTermObject, type Term, type TermObject } from '../term/Term.js';
+import { Bin, Improper, Pid, Ref, TMap, Tuple, bin, isTermObject, type Term, type TermObject } from '../term/Term.js';
 
 export type PidNamer = (pid: Pid) => string | undefined;
 
 function exceptionOf(x: Term): TermObject | undefined {
   if (!isTermObject(x) || typeof x['__struct__'] !== 'string' || !('message' in x)) return undefined;
-  return { __struct__: x['__struct__'], message: x['message']! };
+  const message = x['message'] === 'nil' ? computedMessage(x) : x['message']!;
+  return { __struct__: x['__struct__'], message: message instanceof Bin ? bin(runtimeFree(message.value)) : message };
+}
+
+/**
+ * `Exception.message/1` for the exceptions the VM raises with `message: nil` and whose text
+ * Elixir computes from the other fields (the Elixir driver always answers the computed text).
+ */
+function computedMessage(x: TermObject): Term {
+  if (x['__struct__'] !== 'Elixir.UndefinedFunctionError') return 'nil';
+  const module = String(x['module']);
+  const shown = module.startsWith('Elixir.') ? module.slice('Elixir.'.length) : `:${module}`;
+  return bin(`function ${shown}.${String(x['function'])}/${String(x['arity'])} is undefined or private`);
+}
+
+/**
+ * Pids and references printed inside a message are runtime identities too: `#PID<?>` and
+ * `#Reference<?>` (the simulator prints references as `#Ref<…>`, Elixir as `#Reference<…>`).
+ */
+export function runtimeFree(message: string): string {
+  return message.replace(/#PID<\d+\.\d+\.\d+>/g, '#PID<?>').replace(/#Ref(?:erence)?<[\d.]+>/g, '#Reference<?>');
 }
 
 /** A stacktrace-shaped list: `[{m, f, a, info} | …]`. */

@@ -13,14 +13,18 @@
  * reconnects to), so a start that "fails for a while then succeeds" is a pure function of the run.
  *
  * Requests: call `'ping'` → `:pong`; call `t('sleep', ms)` → sleeps, then `:ok` (a callback that
- * hangs past a caller's timeout); call `'stop'` → `{:stop, :normal, :ok, s}`; cast `'stop'` /
- * `t('stop', reason)` → `{:stop, reason, s}`, cast `t('sleep', ms)` → sleeps; message
- * `t('crash', reason)` → exits with `reason` (`'raise'` raises a RuntimeError).
+ * hangs past a caller's timeout); call `'stop'` → `{:stop, :normal, :ok, s}`; call `'args'` → the
+ * extra start arguments (a simple_one_for_one supervisor appends `start_child`'s); call
+ * `'unlink_parent'` → unlinks from its proc_lib parent, then `:ok` (the parent no longer hears of
+ * its death); cast `'stop'` / `t('stop', reason)` → `{:stop, reason, s}`, cast `t('sleep', ms)` →
+ * sleeps; message `t('crash', reason)` → exits with `reason` (`'raise'` raises a RuntimeError).
+ *
+ * `start_link(config, extra?)` registers the worker under `config.name` when there is one.
  */
-import { report, sleep, trapExit } from '../kernel/api.js';
+import { get, report, sleep, trapExit, unlink, whereis } from '../kernel/api.js';
 import type { Op } from '../kernel/effects.js';
 import { exit, raise } from '../kernel/errors.js';
-import { isTagged, t, type ErlModule, type Term, type TermObject } from '../term/Term.js';
+import { Pid, isTagged, t, type ErlModule, type Term, type TermObject } from '../term/Term.js';
 import * as GenServer from '../otp/GenServer.js';
 
 export type InitBehaviour =
@@ -31,14 +35,22 @@ export type InitBehaviour =
   /** init/1 returns {:stop, :unavailable} for the first `failures` starts, then succeeds. */
   | { failFirst: number }
   /** init/1 takes this long (virtual ms) before returning ok. */
-  | { slowMs: number };
+  | { slowMs: number }
+  /** init/1 returns `{:error, reason}` (OTP 26+: a silent failure; OTP 25: a bad return value). */
+  | { error: Term }
+  /** init/1 returns ok for the first `starts` incarnations, then `:ignore`. */
+  | { ignoreAfter: number };
 
 export interface WorkerConfig {
   readonly id: string;
+  /** A locally registered name (an atom). */
+  readonly name?: string;
   readonly trapExit?: boolean;
   readonly init?: InitBehaviour;
   /** terminate/2 sleeps this long before it completes (0: immediate). */
   readonly terminateMs?: number;
+  /** Extra start arguments (set by `start_link(config, extra)`). */
+  readonly args?: Term[];
 }
 
 /** Mutable per-run environment shared by all incarnations of all workers of one run. */
@@ -66,9 +78,22 @@ function configOf(arg: Term): WorkerConfig {
   return arg as unknown as WorkerConfig;
 }
 
+/** The proc_lib parent: the head of `$ancestors`, a pid or a registered name. */
+function* parent(): Op<Pid | undefined> {
+  const ancestors = yield* get('$ancestors');
+  const head = Array.isArray(ancestors) ? ancestors[0] : undefined;
+  if (head instanceof Pid) return head;
+  return typeof head === 'string' ? yield* whereis(head) : undefined;
+}
+
 /** The worker module for one run's world. Start it with `t(mod, 'start_link', [config])`. */
 export function workerModule(world: WorkerWorld): ErlModule {
-  return GenServer.defmodule('Beamcheck.Worker', {
+  const mod: ErlModule = GenServer.defmodule('Beamcheck.Worker', {
+    startLink(arg: Term, ...extra: Term[]): Op<Term> {
+      const config = configOf(arg);
+      const withArgs = extra.length > 0 ? ({ ...config, args: extra } as WorkerConfig) : config;
+      return GenServer.startLink(mod, withArgs as unknown as Term, config.name === undefined ? {} : { name: config.name });
+    },
     *init(arg: Term): Op<Term> {
       const config = configOf(arg);
       const incarnation = world.nextIncarnation(config.id);
@@ -87,6 +112,14 @@ export function workerModule(world: WorkerWorld): ErlModule {
         yield* failed('stop');
         return t('stop', behaviour.stop);
       }
+      if (typeof behaviour === 'object' && 'error' in behaviour) {
+        yield* failed('error');
+        return t('error', behaviour.error);
+      }
+      if (typeof behaviour === 'object' && 'ignoreAfter' in behaviour && incarnation > behaviour.ignoreAfter) {
+        yield* failed('ignore');
+        return 'ignore';
+      }
       if (typeof behaviour === 'object' && 'failFirst' in behaviour && incarnation <= behaviour.failFirst) {
         yield* failed('stop');
         return t('stop', 'unavailable');
@@ -99,6 +132,12 @@ export function workerModule(world: WorkerWorld): ErlModule {
     *handleCall(request: Term, _from, state: Term): Op<Term> {
       if (request === 'ping') return t('reply', 'pong', state);
       if (request === 'stop') return t('stop', 'normal', 'ok', state);
+      if (request === 'args') return t('reply', (state as unknown as WorkerState).config.args ?? [], state);
+      if (request === 'unlink_parent') {
+        const p = yield* parent();
+        if (p) yield* unlink(p);
+        return t('reply', 'ok', state);
+      }
       if (isTagged(request, 'sleep', 2)) {
         yield* sleep(request[1] as number);
         return t('reply', 'ok', state);
@@ -123,6 +162,7 @@ export function workerModule(world: WorkerWorld): ErlModule {
       yield* report('worker.terminate', { id: state.config.id, incarnation: state.incarnation, reason });
     },
   });
+  return mod;
 }
 
 /** A worker child spec map for a supervisor: `%{id:, start: {Worker, :start_link, [config]}, …}`. */

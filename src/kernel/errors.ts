@@ -43,6 +43,15 @@ export function raise(name: string, message: string, extra: TermObject = {}): ne
   throw new ErlangError(exception(name, message, extra));
 }
 
+/**
+ * Elixir's `UndefinedFunctionError` for `module.fun/arity`: how calling a function that an Elixir
+ * version does not have yet fails. The VM raises the struct with `message: nil` and `reason: nil`
+ * (the text is computed by `Exception.message/1`), so exit reasons compare equal to the BEAM's.
+ */
+export function undefinedFunction(module: string, fun: string, arity: number): never {
+  throw new ErlangError({ __struct__: 'Elixir.UndefinedFunctionError', arity, function: fun, message: 'nil', module, reason: 'nil' });
+}
+
 /** Raises a raw Erlang error term: `erlangError('badarg')` is `:erlang.error(:badarg)`. */
 export function erlangError(error: Term): never {
   throw new ErlangError(error);

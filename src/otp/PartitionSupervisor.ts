@@ -29,7 +29,7 @@
 import { SCHEDULERS_ONLINE } from './system.js';
 import { get, processInfo, put, semantics, send as sendMessage } from '../kernel/api.js';
 import type { Op } from '../kernel/effects.js';
-import { ErlangError, argumentError, exit, raise } from '../kernel/errors.js';
+import { ErlangError, argumentError, exit, raise, undefinedFunction } from '../kernel/errors.js';
 import * as Ets from '../kernel/ets.api.js';
 import { equals } from '../term/compare.js';
 import { format } from '../term/format.js';
@@ -69,17 +69,6 @@ const isName = (name: Term): boolean => isAtom(name) || (name instanceof Tuple &
 
 function functionClause(fn: string, arity: number): never {
   throw new ErlangError({ __struct__: 'Elixir.FunctionClauseError', module: MODULE, function: fn, arity, kind: 'nil', args: 'nil', clauses: 'nil' });
-}
-
-function undefinedFunction(fn: string, arity: number): never {
-  throw new ErlangError({
-    __struct__: 'Elixir.UndefinedFunctionError',
-    arity,
-    function: fn,
-    message: 'nil',
-    module: MODULE,
-    reason: 'nil',
-  } as TermObject);
 }
 
 // ------------------------------------------------------------------------------- start_link
@@ -267,7 +256,7 @@ export const MODULE: ErlModule = new ErlModule(PARTITION_SUPERVISOR, {
   register_name: () => raise('RuntimeError', '{:via, PartitionSupervisor, _} cannot be given on registration'),
   *unregister_name(...args: Term[]) {
     // Elixir 1.14 defines unregister_name/2 (a bug), so the /1 call `:gen` makes is undefined.
-    if ((yield* semantics()) === 'otp25' && args.length === 1) return undefinedFunction('unregister_name', 1);
+    if ((yield* semantics()) === 'otp25' && args.length === 1) return undefinedFunction(PARTITION_SUPERVISOR, 'unregister_name', 1);
     return raise('RuntimeError', '{:via, PartitionSupervisor, _} cannot be given on unregistration');
   },
 });
@@ -311,7 +300,7 @@ export function* stop(name: Term, reason: Term = 'normal', timeout: number | 'in
  * (`terminate_child`) partitions between 0 and the initial count; returns the previous count.
  */
 export function* resize(name: Term, newCount: number): Op<number> {
-  if ((yield* semantics()) === 'otp25') return undefinedFunction('resize!', 2);
+  if ((yield* semantics()) === 'otp25') return undefinedFunction(PARTITION_SUPERVISOR, 'resize!', 2);
   if (!isName(name) || !Number.isInteger(newCount)) return functionClause('resize!', 2);
   const sup = (yield* GenServer.whereis(name)) ?? exit(t('noproc', t(MODULE, 'resize!', [name, newCount])));
   const table = yield* tableOf(name);

@@ -22,7 +22,7 @@
  */
 import { isAlive, self, semantics, send as kernelSend } from '../kernel/api.js';
 import type { Op } from '../kernel/effects.js';
-import { argumentError, erlangError, raise } from '../kernel/errors.js';
+import { argumentError, erlangError, raise, undefinedFunction } from '../kernel/errors.js';
 import { format } from '../term/format.js';
 import { ErlModule, Pid, Tuple, atomName, isAtom, isList, isTagged, isTermObject, t, type Term, type TermObject } from '../term/Term.js';
 import { equals } from '../term/compare.js';
@@ -179,11 +179,7 @@ export function* send(name: Term, msg: Term): Op<Term> {
  */
 export function* lock<T>(registry: Term, lockKey: Term, fn: () => Op<T> | T): Op<T> {
   if ((yield* semantics()) === 'otp25') {
-    return raise('UndefinedFunctionError', 'function Registry.lock/3 is undefined or private', {
-      module: 'Elixir.Registry',
-      function: 'lock',
-      arity: 3,
-    });
+    return undefinedFunction('Elixir.Registry', 'lock', 3);
   }
   const name = registryName(registry, 'lock', 3);
   if (typeof fn !== 'function') return functionClause('lock', 3);

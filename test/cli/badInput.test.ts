@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cli, LOAD } from './run.js';
+import { fakeDriver } from '../drivers/fixtures.js';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -63,6 +64,16 @@ const cases: Array<[string, string[], RegExp]> = [
   ['load module without targets', ['list', '--load', badModule], /must export "targets"/],
   ['load broken module', ['list', '--load', brokenModule], /cannot load targets from/],
   ['BEAMCHECK_RUNS garbage', ['check', 'test/safe-counter', ...LOAD], /BEAMCHECK_RUNS/],
+  ['verify without --runtime', ['verify', '--runs', '5'], /"verify" needs --runtime beam\|beam27\|sim\|"COMMAND"/],
+  ['verify with an empty runtime', ['verify', '--runtime', ' '], /--runtime must not be empty/],
+  ['verify runs negative', ['verify', '--runtime', 'sim', '--runs', '-1'], /--runs needs a value \(write --runs=VALUE/],
+  ['verify runs negative, attached', ['verify', '--runtime', 'sim', '--runs=-1'], /--runs must be a positive integer, got "-1"/],
+  ['verify driver timeout not a number', ['verify', '--runtime', 'sim', '--driver-timeout', 'x'], /--driver-timeout must be a positive integer, got "x"/],
+  ['verify with a positional argument', ['verify', 'beam', '--runtime', 'sim'], /"verify" takes no positional arguments, got "beam"/],
+  ['verify with an option of another command', ['verify', '--runtime', 'sim', '--strategy', 'pct'], /--strategy does not apply to "verify"/],
+  ['verify runtime that cannot start', ['verify', '--runtime', '/nonexistent/beamcheck-driver'], /the driver "\/nonexistent\/beamcheck-driver" exited \(code 127\) — .*not found/],
+  ['verify runtime that refuses hello', ['verify', '--runtime', fakeDriver('refuse-hello')], /refused hello: protocol 1 is not spoken here/],
+  ['driver with an argument', ['driver', 'now'], /"driver" takes no positional arguments, got "now"/],
 ];
 
 describe('bad input: one line on stderr, exit code 2', () => {

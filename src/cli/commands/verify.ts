@@ -26,13 +26,30 @@ function rate(cases: number, ms: number): string {
   return ms > 0 ? (cases / (ms / 1000)).toFixed(1) : '–';
 }
 
+/** The version cases whose observations differ. */
+function versionDisagreements(r: VerifyReport) {
+  return r.versionCases.outcomes.filter((o) => o.disagreement !== undefined);
+}
+
 function summary(r: VerifyReport): object {
   return {
     runtime: { label: r.labels[0], runtime: r.drivers[0].runtime, casesPerSecond: Number(rate(r.completed, r.ms[0])) || null },
     against: { label: r.labels[1], runtime: r.drivers[1].runtime, casesPerSecond: Number(rate(r.completed, r.ms[1])) || null },
     capabilities: r.capabilities,
+    versionCases: {
+      agreed: r.versionCases.outcomes.length - versionDisagreements(r).length,
+      cases: r.versionCases.outcomes.map((o) => ({
+        name: o.case.name,
+        row: o.case.row,
+        description: o.case.description,
+        rule: o.case.rule,
+        agree: o.disagreement === undefined,
+        ...(o.disagreement ? { at: o.disagreement.at, text: o.disagreement.text } : {}),
+      })),
+      unsupported: r.versionCases.unsupported,
+    },
     completed: r.completed,
-    ok: !r.disagreement && !r.driverError,
+    ok: !r.disagreement && !r.driverError && versionDisagreements(r).length === 0,
     ...(r.disagreement ? { disagreement: { case: r.disagreement.case, at: r.disagreement.at, fastCheck: r.disagreement.fc, text: r.disagreement.text } } : {}),
     ...(r.driverError ? { driverError: r.driverError } : {}),
   };
@@ -61,6 +78,15 @@ export async function verifyCommand(io: Io, o: VerifyCommandOptions): Promise<nu
       io.out(`verify: ${report.drivers[0].runtime} [${report.labels[0]}] against ${report.drivers[1].runtime} [${report.labels[1]}]\n`);
       io.out(`capabilities compared: ${report.capabilities.join(', ')}\n`);
       io.out(`cases/s: ${report.labels[0]} ${rate(report.completed, report.ms[0])}, ${report.labels[1]} ${rate(report.completed, report.ms[1])}\n`);
+      const versionOutcomes = report.versionCases.outcomes;
+      for (const o of versionDisagreements(report)) {
+        const d = o.disagreement!;
+        io.out(`✗ version case ${o.case.name} disagrees (${o.case.row}, ${o.case.rule}; first at command ${d.at.index + 1}: ${d.at.what}): ${o.case.description}\n`);
+        io.out(`${d.text}\n`);
+      }
+      const differing = versionDisagreements(report).length;
+      if (differing > 0) io.out(`✗ ${differing} of ${versionOutcomes.length} version cases disagree\n`);
+      else if (versionOutcomes.length > 0) io.out(`✓ ${versionOutcomes.length} version cases agree\n`);
       if (report.driverError) {
         io.out(`✗ the driver ${report.driverError.driver} failed after ${report.completed} completed cases: ${report.driverError.message}\n`);
         if (report.driverError.stderr) io.out(`  its last stderr lines:\n${report.driverError.stderr.replace(/^/gm, '    ')}\n`);
@@ -73,7 +99,7 @@ export async function verifyCommand(io: Io, o: VerifyCommandOptions): Promise<nu
         io.out(`✓ ${report.completed} cases agree\n`);
       }
     }
-    return report.disagreement || report.driverError ? 1 : 0;
+    return report.disagreement || report.driverError || versionDisagreements(report).length > 0 ? 1 : 0;
   } finally {
     await Promise.allSettled([a.close(), b.close()]);
   }

@@ -53,6 +53,8 @@ export function initOf(j: Json | undefined): InitBehaviour {
     if ('stop' in j) return { stop: reasonOf(j['stop']) };
     if (typeof j['fail_first'] === 'number') return { failFirst: j['fail_first'] };
     if (typeof j['slow_ms'] === 'number') return { slowMs: j['slow_ms'] };
+    if ('error' in j) return { error: reasonOf(j['error']) };
+    if (typeof j['ignore_after'] === 'number') return { ignoreAfter: j['ignore_after'] };
   }
   throw new RequestError(`bad init behaviour ${JSON.stringify(j)}`);
 }

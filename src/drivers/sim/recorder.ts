@@ -30,7 +30,7 @@ interface Tracked {
 }
 
 /** An event whose terms are canonicalized when the events are handed over. */
-type Pending = (canon: (x: Term) => Json) => Json;
+export type Pending = (canon: (x: Term) => Json) => Json;
 
 function keyword(list: Term | undefined, key: string): Term | undefined {
   if (!Array.isArray(list)) return undefined;
@@ -58,6 +58,21 @@ export class EventRecorder {
   /** Names a process that is not tracked (task owner, tasks, registry clients). */
   name(pid: Pid, name: string): void {
     this.names.set(pid.id, name);
+  }
+
+  /** A supervisor started without a hook of its own (an Elixir front end), tracked from now on. */
+  trackSupervisor(pid: Pid, name: string, parent: Pid): void {
+    this.track(pid, { name, parent: parent.id, kind: 'supervisor' });
+  }
+
+  /**
+   * An event the driver records itself (the `sup_exit` of a front-end supervisor whose start
+   * failed), after everything the trace holds so far.
+   */
+  record(trace: readonly TraceEvent[], event: Pending): void {
+    this.absorb(trace);
+    if (this.pendingDeaths.size > 0) this.deferred.push(event);
+    else this.events.push(event);
   }
 
   /** The processes of an open concurrent-death group that have not died yet (pid ids). */

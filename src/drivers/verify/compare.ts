@@ -10,10 +10,17 @@ export type Observed = ReadonlyArray<{ readonly command: Command; readonly respo
 
 const LIFECYCLE = new Set(['start', 'exit', 'terminate', 'start_failed']);
 
+/** JSON text with object keys sorted: key order carries no meaning in the protocol. */
+export function stableJson(x: Json | undefined): string {
+  return JSON.stringify(x ?? null, (_key, value: Json) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, value[k]])) : value,
+  );
+}
+
 function stream(events: readonly Json[] | undefined, lifecycle: boolean): string[] {
   return (events ?? [])
     .filter((e) => Array.isArray(e) && typeof e[0] === 'string' && LIFECYCLE.has(e[0]) === lifecycle)
-    .map((e) => JSON.stringify(e));
+    .map((e) => stableJson(e));
 }
 
 export interface Disagreement {
@@ -29,7 +36,7 @@ export function firstDisagreement(a: Observed, b: Observed): Disagreement | null
     const rb = b[i]!.response;
     if (ra.ok !== rb.ok) return { index: i, what: 'ok' };
     if (!ra.ok) continue; // both refused: error texts are free-form
-    if (JSON.stringify(ra.result ?? null) !== JSON.stringify(rb.result ?? null)) return { index: i, what: 'result' };
+    if (stableJson(ra.result) !== stableJson(rb.result)) return { index: i, what: 'result' };
     if (stream(ra.events, true).join() !== stream(rb.events, true).join()) return { index: i, what: 'lifecycle events' };
     if (stream(ra.events, false).join() !== stream(rb.events, false).join()) return { index: i, what: 'supervisor events' };
   }
