@@ -3,14 +3,50 @@
  * recommended examples written against beamcheck's API (patterns 1, 8 and 15). If this file
  * changes, the README must change with it.
  */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  GenServer, Supervisor, TaskSupervisor, TIMEOUT, match, receive, run, self, sendAfter, spawnLink, send, t, trapExit,
-  demonitor, format, type From, type Pid, type Ref, type Term, type Tuple,
+  GenServer, Supervisor, TaskSupervisor, TIMEOUT, match, receive, run, self, sendAfter, spawn, spawnLink, send, t, trapExit,
+  demonitor, exit, fails, format, holds, assertProperty, replayTarget, PropertyFailure,
+  type From, type Pid, type Ref, type Target, type Term, type Tuple,
 } from '../src/index.js';
+import { replayToken } from '../src/harness/replay.js';
+import { SCENARIOS } from '../scenarios/index.js';
+
+/** The README's text, and this file's: every `// --- README: NAME ---` block must appear in it verbatim. */
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const THIS_FILE = readFileSync(new URL(import.meta.url), 'utf8');
+
+/** The lines between `// --- README: name ---` and `// --- end ---`, dedented. */
+function block(name: string): string {
+  const start = THIS_FILE.indexOf(`// --- README: ${name} ---\n`);
+  const end = THIS_FILE.indexOf('// --- end ---', start);
+  const lines = THIS_FILE.slice(THIS_FILE.indexOf('\n', start) + 1, end).split('\n').slice(0, -1);
+  const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)![0].length));
+  return lines.map((l) => l.slice(indent)).join('\n');
+}
 
 describe('README', () => {
+  it.each(['process API', 'vitest property', 'pattern 1', 'pattern 8', 'pattern 15'])('shows the %s code exactly as it runs here', (name) => {
+    expect(README).toContain(block(name));
+  });
+
+  it('every replay token it shows for a pattern still replays to the failure it prints', () => {
+    const shown = [...README.matchAll(/npx beamcheck replay (bc1\.[A-Za-z0-9_-]+)/g)].map((m) => m[1]!);
+    const ofPatterns = shown.filter((token) => !token.startsWith('bc1.Y2Rg4Mut'));
+    expect(ofPatterns.length).toBeGreaterThanOrEqual(2);
+    for (const token of ofPatterns) {
+      const { execution, target } = replayToken(token, (id) => SCENARIOS.find((s) => s.id === id));
+      expect(execution.outcome.run.verdict.kind, target.id).not.toBe('replay-diverged');
+      expect(execution.result.ok, target.id).toBe(false);
+      // The README quotes the failure's first words after "failed:" or the check line.
+      expect(README, target.id).toContain((execution.result as { message: string }).message.slice(0, 60));
+    }
+  });
+
   it('the process API example', () => {
+    // --- README: process API ---
     const result = run(function* () {
       yield* trapExit(true);
       const me = yield* self();
@@ -23,8 +59,50 @@ describe('README', () => {
       const exit = yield* receive(match.exit(pong));
       return [reply === TIMEOUT ? 'timeout' : reply, exit];
     }, { seed: 1 });
+    // --- end ---
     expect(result.verdict).toEqual({ kind: 'completed' });
     expect(result.trace.length).toBeGreaterThan(10);
+  });
+
+  it('a vitest property: the lost update is found, shrunk, and its token replays it', () => {
+    // --- README: vitest property ---
+    const Counter = GenServer.defmodule('Counter', {
+      init: () => t('ok', 0),
+      handleCall: (req, _from, n) => (req === 'get' ? t('reply', n, n) : t('reply', 'ok', (req as Tuple)[1]!)),
+    });
+
+    const lostUpdate: Target<number> = {
+      id: 'my/lost-update',
+      title: 'clients that get, then set n + 1, lose no increment',
+      input: fc.integer({ min: 1, max: 4 }), // how many clients
+      program: (clients) => function* () {
+        const [, counter] = (yield* GenServer.start(Counter, [])) as Tuple;
+        const me = yield* self();
+        for (let i = 0; i < clients; i++) {
+          yield* spawn(function* () {
+            const n = (yield* GenServer.call(counter!, 'get')) as number;
+            yield* GenServer.call(counter!, t('set', n + 1));
+            yield* send(me, 'done');
+          });
+        }
+        for (let i = 0; i < clients; i++) yield* receive(match.eq('done'));
+        exit(yield* GenServer.call(counter!, 'get')); // the root's exit reason is the count
+      },
+      check: ({ input, run }) => (run.rootExit === input ? holds : fails(`${input} increments, counted ${format(run.rootExit!)}`)),
+    };
+    // --- end ---
+    // testProperty(lostUpdate) is assertProperty inside a vitest test; the README shows its failure.
+    let failure: PropertyFailure | undefined;
+    try {
+      assertProperty(lostUpdate, { profiles: ['current'] });
+    } catch (e) {
+      failure = e as PropertyFailure;
+    }
+    expect(failure).toBeInstanceOf(PropertyFailure);
+    expect(failure!.message).toMatch(/^✗ my\/lost-update: clients that get, then set n \+ 1, lose no increment\n {2}failed: 2 increments, counted 1\n/);
+    expect(failure!.message).toContain(`npx beamcheck replay ${failure!.token}`);
+    expect(replayTarget(failure!.token, lostUpdate).execution.result).toEqual({ ok: false, message: '2 increments, counted 1' });
+    expect(README).toContain(`npx beamcheck replay ${failure!.token}`);
   });
 
   it('pattern 1, after: fixed infrastructure under a rest_for_one Supervisor, started in order', () => {

@@ -23,6 +23,8 @@ export interface TargetVerdict {
   readonly runs: number;
   readonly ms: number;
   readonly report?: TargetReport;
+  /** `run` only: the target's own expectation, when it is `fails` (a variant its pattern calls wrong). */
+  readonly predicted?: 'fails';
 }
 
 export interface CheckCommandOptions extends CheckOptions {
@@ -34,7 +36,7 @@ export interface CheckCommandOptions extends CheckOptions {
 
 function judge(target: AnyTarget, semantics: Semantics, options: CheckCommandOptions, progress: Progress): TargetVerdict {
   const expect = options.single ? 'holds' : (target.expect ?? 'holds');
-  const base = { id: target.id, title: target.title, expect };
+  const base = { id: target.id, title: target.title, expect, ...(options.single && target.expect === 'fails' ? { predicted: 'fails' as const } : {}) };
   if (target.semantics && !target.semantics.includes(semantics)) {
     return { ...base, outcome: 'skipped', ok: true, runs: 0, ms: 0 };
   }
@@ -56,6 +58,8 @@ function line(v: TargetVerdict): string {
   const events = f.execution.outcome.run.trace.length;
   const shrunk = `after ${f.runsToFailure} run${f.runsToFailure === 1 ? '' : 's'}, shrunk to ${f.decisions} decisions / ${events} trace events`;
   if (v.ok) return `${mark} ${v.id}  counterexample found as expected (${shrunk})\n    ${f.message.split('\n')[0]}\n    ${replayCommand(f.token)}`;
+  // `run` judges by the property alone: a counterexample fails it, expected or not.
+  if (v.predicted === 'fails') return `${mark} ${v.id}  counterexample (${shrunk}), as its pattern predicts`;
   return `${mark} ${v.id}  UNEXPECTED counterexample (${shrunk})`;
 }
 
