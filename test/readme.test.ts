@@ -32,16 +32,17 @@ describe('README', () => {
     expect(README).toContain(block(name));
   });
 
-  it('every replay token it shows for a pattern still replays to the failure it prints', () => {
-    const shown = [...README.matchAll(/npx beamcheck replay (bc1\.[A-Za-z0-9_-]+)/g)].map((m) => m[1]!);
-    const ofPatterns = shown.filter((token) => !token.startsWith('bc1.Y2Rg4Mut'));
-    expect(ofPatterns.length).toBeGreaterThanOrEqual(2);
-    for (const token of ofPatterns) {
+  it('every replay token it shows for a pattern still replays to a failure with the trace length it states', () => {
+    const lines = README.split('\n').filter((line) => /npx beamcheck replay bc1\./.test(line) && !line.includes('bc1.Y2Rg4Mut'));
+    // The check output's token, the failure example's, and one per "before" variant but p05's.
+    expect(lines.length).toBeGreaterThanOrEqual(19);
+    for (const line of lines) {
+      const token = /npx beamcheck replay (bc1\.[A-Za-z0-9_-]+)/.exec(line)![1]!;
       const { execution, target } = replayToken(token, (id) => SCENARIOS.find((s) => s.id === id));
       expect(execution.outcome.run.verdict.kind, target.id).not.toBe('replay-diverged');
       expect(execution.result.ok, target.id).toBe(false);
-      // The README quotes the failure's first words after "failed:" or the check line.
-      expect(README, target.id).toContain((execution.result as { message: string }).message.slice(0, 60));
+      const stated = / (\d+) trace events/.exec(line);
+      if (stated) expect(execution.outcome.run.trace.length, target.id).toBe(Number(stated[1]));
     }
   });
 
