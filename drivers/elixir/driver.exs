@@ -1697,18 +1697,32 @@ defmodule Beamcheck.Probes do
   @doc """
   `alias_probe`: `Process.alias/0` (Elixir 1.15+); a message through the alias is received, then
   `Process.unalias/1`, and a second message is dropped: `{"received": [...]}` lists both receives.
+  With `"monitor": true` the alias is a monitor's, `Process.monitor(target, alias:
+  :reply_demonitor)` (Elixir 1.15+): the first message deactivates it and removes the monitor, so
+  the second is dropped and killing the target sends no DOWN.
   """
-  def alias_probe(state) do
+  def alias_probe(state, req) do
+    monitor? = Map.get(req, "monitor", false) == true
+
     probe = fn ->
+      target = if monitor?, do: CaseGroup.spawn_case(fn -> Sync.serve(false) end)
+
       try do
-        alias_ref = apply(Process, :alias, [])
+        alias_ref =
+          if monitor?,
+            do: apply(Process, :monitor, [target, [alias: :reply_demonitor]]),
+            else: apply(Process, :alias, [])
+
         send(alias_ref, :one)
         first = receive_one()
-        apply(Process, :unalias, [alias_ref])
+        unless monitor?, do: apply(Process, :unalias, [alias_ref])
         send(alias_ref, :two)
+        if monitor?, do: Sync.kill_and_wait(target)
         %{"received" => Canon.term([first | Beamcheck.Tasks.flush([])])}
       rescue
         e -> Canon.raised(e)
+      after
+        if target != nil and Process.alive?(target), do: Sync.kill_and_wait(target)
       end
     end
 
@@ -1909,8 +1923,9 @@ defmodule Beamcheck.Part do
   end
 
   def whereis(state, req) do
+    name = need(state)
     key = Decode.term(Map.fetch!(req, "key"))
-    {guarded(fn -> GenServer.whereis({:via, PartitionSupervisor, {need(state), key}}) end), state}
+    {guarded(fn -> GenServer.whereis({:via, PartitionSupervisor, {name, key}}) end), state}
   end
 
   def call(state, req) do
@@ -2025,7 +2040,7 @@ defmodule Beamcheck.Commands do
   end
 
   def run("start_probe", req, state), do: Probes.start(state, req)
-  def run("alias_probe", _req, state), do: Probes.alias_probe(state)
+  def run("alias_probe", req, state), do: Probes.alias_probe(state, req)
   def run("task_lineage", req, state), do: Probes.task_lineage(state, req)
   def run("task_stream", req, state), do: Probes.task_stream(state, req)
   def run("dyn_start", req, state), do: Dyn.start(state, req)

@@ -316,7 +316,7 @@ export class SimDriver implements Driver {
       case 'start_probe':
         return startProbe(this.ctx, c);
       case 'alias_probe':
-        return aliasProbe(this.ctx);
+        return aliasProbe(this.ctx, c);
       case 'task_lineage':
         return taskLineage(this.ctx, c);
       case 'task_stream':

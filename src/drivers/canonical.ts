@@ -12,20 +12,27 @@ import { Bin, Improper, Pid, Ref, TMap, Tuple, bin, isTermObject, type Term, typ
 export type PidNamer = (pid: Pid) => string | undefined;
 
 function exceptionOf(x: Term): TermObject | undefined {
-  if (!isTermObject(x) || typeof x['__struct__'] !== 'string' || !('message' in x)) return undefined;
-  const message = x['message'] === 'nil' ? computedMessage(x) : x['message']!;
+  if (!isTermObject(x) || typeof x['__struct__'] !== 'string') return undefined;
+  const computed = computedMessage(x);
+  if (computed === undefined && !('message' in x)) return undefined;
+  const message = computed ?? x['message']!;
   return { __struct__: x['__struct__'], message: message instanceof Bin ? bin(runtimeFree(message.value)) : message };
 }
 
 /**
- * `Exception.message/1` for the exceptions the VM raises with `message: nil` and whose text
- * Elixir computes from the other fields (the Elixir driver always answers the computed text).
+ * `Exception.message/1` for the exceptions whose text Elixir computes from their other fields
+ * (the VM raises UndefinedFunctionError with `message: nil`; FunctionClauseError has no message
+ * field at all); the Elixir driver always answers the computed text.
  */
-function computedMessage(x: TermObject): Term {
-  if (x['__struct__'] !== 'Elixir.UndefinedFunctionError') return 'nil';
-  const module = String(x['module']);
-  const shown = module.startsWith('Elixir.') ? module.slice('Elixir.'.length) : `:${module}`;
-  return bin(`function ${shown}.${String(x['function'])}/${String(x['arity'])} is undefined or private`);
+function computedMessage(x: TermObject): Bin | undefined {
+  const mfa = () => {
+    const module = String(x['module']);
+    const shown = module.startsWith('Elixir.') ? module.slice('Elixir.'.length) : `:${module}`;
+    return `${shown}.${String(x['function'])}/${String(x['arity'])}`;
+  };
+  if (x['__struct__'] === 'Elixir.UndefinedFunctionError' && x['message'] === 'nil') return bin(`function ${mfa()} is undefined or private`);
+  if (x['__struct__'] === 'Elixir.FunctionClauseError') return bin(`no function clause matching in ${mfa()}`);
+  return undefined;
 }
 
 /**

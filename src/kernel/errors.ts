@@ -52,6 +52,14 @@ export function undefinedFunction(module: string, fun: string, arity: number): n
   throw new ErlangError({ __struct__: 'Elixir.UndefinedFunctionError', arity, function: fun, message: 'nil', module, reason: 'nil' });
 }
 
+/**
+ * Elixir's `FunctionClauseError` for `module.fun/arity` as the VM raises it when no clause
+ * matches: no `message` field (Elixir computes "no function clause matching in …").
+ */
+export function functionClause(module: string, fun: string, arity: number): never {
+  throw new ErlangError({ __struct__: 'Elixir.FunctionClauseError', module, function: fun, arity, kind: 'nil', args: 'nil', clauses: 'nil' });
+}
+
 /** Raises a raw Erlang error term: `erlangError('badarg')` is `:erlang.error(:badarg)`. */
 export function erlangError(error: Term): never {
   throw new ErlangError(error);

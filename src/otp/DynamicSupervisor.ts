@@ -39,7 +39,7 @@ import {
   TIMEOUT,
 } from '../kernel/api.js';
 import type { Matcher, Op } from '../kernel/effects.js';
-import { ErlangError, caught, erlangError } from '../kernel/errors.js';
+import { ErlangError, caught, erlangError, functionClause } from '../kernel/errors.js';
 import { match } from '../kernel/match.js';
 import { compare } from '../term/compare.js';
 import { ErlModule, Improper, Pid, Ref, Tuple, isAtom, isInteger, isList, isTagged, t, type Term, type TermObject } from '../term/Term.js';
@@ -498,7 +498,7 @@ export function* startChild(sup: Term, spec: Term): Op<Term> {
 
 /** `DynamicSupervisor.terminate_child/2` (rule 90): a pid only; `:ok | {:error, :not_found}`. */
 export function terminateChild(sup: Term, pid: Pid): Op<Term> {
-  if (!(pid instanceof Pid)) throw new ErlangError({ __struct__: 'Elixir.FunctionClauseError', module: MODULE, function: 'terminate_child', arity: 2, kind: 'nil', args: 'nil', clauses: 'nil' });
+  if (!(pid instanceof Pid)) return functionClause('Elixir.DynamicSupervisor', 'terminate_child', 2);
   return call(sup, t('terminate_child', pid));
 }
 

@@ -29,7 +29,7 @@
 import { SCHEDULERS_ONLINE } from './system.js';
 import { get, processInfo, put, semantics, send as sendMessage } from '../kernel/api.js';
 import type { Op } from '../kernel/effects.js';
-import { ErlangError, argumentError, exit, raise, undefinedFunction } from '../kernel/errors.js';
+import { ErlangError, argumentError, exit, functionClause as functionClauseError, raise, undefinedFunction } from '../kernel/errors.js';
 import * as Ets from '../kernel/ets.api.js';
 import { equals } from '../term/compare.js';
 import { format } from '../term/format.js';
@@ -67,9 +67,7 @@ export interface PartitionSupervisorOptions {
 
 const isName = (name: Term): boolean => isAtom(name) || (name instanceof Tuple && name[0] === 'via');
 
-function functionClause(fn: string, arity: number): never {
-  throw new ErlangError({ __struct__: 'Elixir.FunctionClauseError', module: MODULE, function: fn, arity, kind: 'nil', args: 'nil', clauses: 'nil' });
-}
+const functionClause = (fn: string, arity: number): never => functionClauseError(PARTITION_SUPERVISOR, fn, arity);
 
 // ------------------------------------------------------------------------------- start_link
 

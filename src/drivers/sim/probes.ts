@@ -84,29 +84,40 @@ export function startProbe(ctx: SimContext, c: Command): () => Json {
 
 /**
  * `alias_probe`: `Process.alias/0` (Elixir 1.15+); a message through the alias is received, then
- * `Process.unalias/1`, and a second one is dropped. `{"received": [...]}` or `{"raise": EXC}`.
+ * `Process.unalias/1`, and a second one is dropped. With `"monitor": true` the alias is instead a
+ * monitor's, `Process.monitor(target, alias: :reply_demonitor)` (Elixir 1.15+): the first message
+ * through it deactivates the alias and removes the monitor, so the second is dropped and the
+ * target's death (it is then killed) sends no DOWN. `{"received": [...]}` or `{"raise": EXC}`.
  */
-export function aliasProbe(ctx: SimContext): () => Json {
+export function aliasProbe(ctx: SimContext, c: Command): () => Json {
   const pid = freshAgent(ctx, false);
+  const target = c['monitor'] === true ? freshAgent(ctx, false) : undefined;
   const r = ctx.inAgent(pid, () =>
     guarded(function* () {
-      const ref = yield* ElixirProcess.alias();
+      const ref = target ? yield* ElixirProcess.monitor(target, { alias: 'reply_demonitor' }) : yield* ElixirProcess.alias();
       yield* api.send(ref, 'one');
       const first = yield* api.receive(undefined, { after: 5000 });
-      yield* ElixirProcess.unalias(ref);
+      if (!target) yield* ElixirProcess.unalias(ref);
       yield* api.send(ref, 'two');
+      if (target) yield* killAndWait(target);
       return [first === api.TIMEOUT ? 'timeout' : first, ...(yield* flush())];
     }),
   );
+  if (target) killAgent(ctx, target);
   killAgent(ctx, pid);
   return ctx.valueOrExit(r, (v) => raisedOr(ctx, v, (x) => ({ received: ctx.canon(x) })));
 }
 
+/** Kills `pid` and waits for its DOWN, from inside a process. */
+function* killAndWait(pid: Pid): Op<void> {
+  const ref = yield* api.monitor(pid);
+  yield* api.exitSignal(pid, 'kill');
+  yield* api.receive(match.down(ref));
+}
+
 function killAgent(ctx: SimContext, pid: Pid): void {
   ctx.runValue(function* () {
-    const ref = yield* api.monitor(pid);
-    yield* api.exitSignal(pid, 'kill');
-    yield* api.receive(match.down(ref));
+    yield* killAndWait(pid);
     return 'ok';
   });
 }

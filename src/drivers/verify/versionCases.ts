@@ -239,10 +239,10 @@ export const VERSION_CASES: readonly VersionCase[] = [
   {
     row: 'P:alias',
     name: 'P-process-alias',
-    description: 'Process.alias/0 and Process.unalias/1 are undefined in Elixir 1.14, delegate to :erlang in 1.18',
-    rule: 'processes.md §1.6, §8 row "Process.alias/unalias/monitor(.., opts)"',
+    description: 'Process.alias/0, Process.unalias/1 and Process.monitor/2 (alias: :reply_demonitor) are undefined in Elixir 1.14, delegate to :erlang in 1.18',
+    rule: 'processes.md §1.6, §1.6.4, §8 row "Process.alias/unalias/monitor(.., opts)"',
     needs: ['probes'],
-    commands: [cmd('alias_probe')],
+    commands: [cmd('alias_probe'), cmd('alias_probe', { monitor: true })],
   },
   {
     row: 'P:task-spawning',
