@@ -20,19 +20,17 @@
  * are linked to registered processes); the property checks the behaviour, not the mechanism.
  */
 import fc from 'fast-check';
-import { Pid, Tuple, fails, format, holds, isTagged, runProblem, type CheckResult, type Outcome, type Target, type Term } from '../src/index.js';
+import { Pid, Tuple, fails, format, holds, isTagged, type CheckResult, type Outcome, type Target, type Term } from '../src/index.js';
 import { RegistryModel, type Kind, type Phase, type RegisterResult, type Span, type WhereisResult } from '../models/p10-registry.js';
 import {
   driveCommands,
   keyTerm,
-  layoutOf,
-  lifetimes,
-  opsOf,
+  registryRunOf,
   startRegistry,
   type Command,
-  type Lifetimes,
   type OpRecord,
 } from './support/registryCase.js';
+import { type Lifetimes } from '../scenarios/support/registryTrace.js';
 
 export interface RegistryCase {
   readonly partitions: number;
@@ -129,13 +127,9 @@ function context(life: Lifetimes, op: OpRecord, pidOf: Map<string, number>): str
 
 function conformsToModel(kind: Kind) {
   return (o: Outcome<RegistryCase>): CheckResult => {
-    const problem = runProblem(o);
-    if (problem) return fails(problem);
-    const trace = o.run.trace;
-    const layout = layoutOf(trace);
-    if (!layout) return fails('the registry did not start');
-    const life = lifetimes(trace, layout);
-    const ops = opsOf(trace);
+    const run = registryRunOf(o);
+    if (typeof run === 'string') return fails(run);
+    const { life, ops } = run;
     const pidOf = new Map(ops.map((op) => [owner(op.pid), op.pid.id]));
     const model = new RegistryModel(kind);
     for (const op of ops) {

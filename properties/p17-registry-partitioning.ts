@@ -23,7 +23,7 @@
  * the seed's "When NOT to use" says.
  */
 import fc from 'fast-check';
-import { Pid, Tuple, equals, fails, format, holds, isTagged, runProblem, t, type CheckResult, type Outcome, type Target, type Term, type TraceEvent } from '../src/index.js';
+import { Pid, Tuple, equals, fails, format, holds, isTagged, t, type CheckResult, type Outcome, type Target, type Term, type TraceEvent } from '../src/index.js';
 import { cleanupOnDeath, keyTablesRead, partitionsScannedByKey, type Kind } from '../models/p17-registry-partitioning.js';
 import {
   KEYS,
@@ -31,15 +31,12 @@ import {
   auditOf,
   driveCommands,
   keyTerm,
-  layoutOf,
-  lifetimes,
-  opsOf,
+  registryRunOf,
   startRegistry,
   type Command,
-  type Lifetimes,
   type OpRecord,
-  type PartitionLayout,
 } from './support/registryCase.js';
+import { type Lifetimes, type PartitionLayout } from '../scenarios/support/registryTrace.js';
 
 export interface PartitionCase {
   readonly partitions: number;
@@ -175,13 +172,9 @@ function auditMatches(c: PartitionCase, trace: readonly TraceEvent[], life: Life
 
 function costMatchesModel(kind: Kind) {
   return (o: Outcome<PartitionCase>): CheckResult => {
-    const problem = runProblem(o);
-    if (problem) return fails(problem);
-    const trace = o.run.trace;
-    const layout = layoutOf(trace);
-    if (!layout) return fails('the registry did not start');
-    const life = lifetimes(trace, layout);
-    const ops = opsOf(trace);
+    const run = registryRunOf(o);
+    if (typeof run === 'string') return fails(run);
+    const { trace, layout, life, ops } = run;
     const audit = auditOf(trace);
     if (!audit) return fails('the run ended before the final audit (lookups once every death was handled)');
     const why =

@@ -68,7 +68,7 @@ import {
   type Term,
 } from '../src/index.js';
 import { cleanupOnDeath, partitionsCleaningOnDeath, partitionsScannedByKey, type Kind } from '../models/p17-registry-partitioning.js';
-import { cleanups, layoutOf, reportLayout, reportsNamed, scanCost } from './support/registryTrace.js';
+import { layoutOf, lifetimes, reportLayout, reportsNamed, scanCost } from './support/registryTrace.js';
 
 const ID = 'p17-registry-partitioning';
 const runtime = { maxSteps: 400_000, maxTime: 60_000 };
@@ -244,7 +244,7 @@ function disconnectCleansOnePartition(kind: Kind) {
     const audit = reportsNamed(trace, 'presence.audit')[0];
     if (!layout || !audit) return fails('the case did not run to its end');
     const n = layout.partitions.length;
-    const byUser = cleanups(trace, layout.partitions);
+    const byUser = lifetimes(trace, layout.partitions).cleanups;
     for (const c of reportsNamed(trace, 'user.connected')) {
       const rooms = (c.data['rooms'] as number[]).map(room);
       const done = byUser.get(c.pid.id) ?? [];

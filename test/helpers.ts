@@ -56,3 +56,23 @@ export function* exitOf(body: () => Op<unknown>): Op<Term> {
     return c.kind === 'exit' ? c.reason : t(c.kind, c.kind === 'error' ? c.error : c.value);
   }
 }
+
+/** Runs `body`; returns its value, or `{:error, e}` / `{:exit, r}` / `{:throw, v}` for what it raised. */
+export function* attempt(body: () => Op<unknown>): Op<Term> {
+  try {
+    return (yield* body()) as Term;
+  } catch (e) {
+    const c = caught(e);
+    return t(c.kind, c.kind === 'exit' ? c.reason : c.kind === 'error' ? c.error : c.value);
+  }
+}
+
+/** What calling `f` throws (undefined when it returns). */
+export function thrown(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}

@@ -24,12 +24,8 @@ import {
   exitSignal,
   isAlive,
   isTagged,
-  match,
-  monitor,
-  receive,
   report,
   self,
-  send,
   sleep,
   spawn,
   t,
@@ -40,9 +36,9 @@ import {
   type TermObject,
 } from '../../src/index.js';
 import type { StartOutcome } from '../../models/p12-dynamic-supervisor-state.js';
+import { crashChild, type CrashReason } from '../../scenarios/support/supervisorWorkload.js';
 
 export type RestartType = 'permanent' | 'transient' | 'temporary';
-export type CrashReason = 'normal' | 'shutdown' | 'shutdown_x' | 'boom' | 'kill';
 
 export type DynCommand =
   | { readonly start: { readonly restart: RestartType; readonly outcomes: readonly StartOutcome[] } }
@@ -79,12 +75,6 @@ export function dynCase(options: { maxCommands?: number } = {}): fc.Arbitrary<Dy
     maxSeconds: fc.integer({ min: 1, max: 5 }),
     commands: fc.array(command, { minLength: 1, maxLength: options.maxCommands ?? 14 }),
   });
-}
-
-/** The exit reason a crash command produces. */
-export function crashReasonTerm(r: CrashReason): Term {
-  if (r === 'shutdown_x') return t('shutdown', 'x');
-  return r === 'kill' ? 'killed' : r;
 }
 
 // ------------------------------------------------------------------------------- the worker
@@ -158,15 +148,6 @@ function* settle(sup: Pid, old: Pid): Op<void> {
   }
 }
 
-function* crashChild(sup: Pid, pid: Pid, reason: CrashReason): Op<Term> {
-  const ref = yield* monitor(pid);
-  if (reason === 'kill') yield* exitSignal(pid, 'kill');
-  else yield* send(pid, t('crash', crashReasonTerm(reason)));
-  const down = yield* receive(match.down(ref));
-  yield* settle(sup, pid);
-  return down[4]!;
-}
-
 function* runCommand(sup: Pid, mod: ErlModule, world: DynWorld, keys: string[], stranger: Pid, cmd: DynCommand): Op<TermObject> {
   if ('wait' in cmd) {
     yield* sleep(cmd.wait);
@@ -192,7 +173,7 @@ function* runCommand(sup: Pid, mod: ErlModule, world: DynWorld, keys: string[], 
   }
   if (alive.length === 0) return { skipped: true };
   const [key, pid] = alive[cmd.crash % alive.length]!;
-  return { key, pid, reason: yield* crashChild(sup, pid, cmd.reason) };
+  return { key, pid, reason: yield* crashChild(pid, cmd.reason, (old) => settle(sup, old)) };
 }
 
 /** The program: a DynamicSupervisor with the case's limits, then every command with its observations. */

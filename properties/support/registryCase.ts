@@ -2,7 +2,8 @@
  * The program behind the Registry properties (patterns 10 and 17): start a registry, learn its
  * layout (which partition process owns which key and pid tables), and drive a generated sequence
  * of commands, each performed by one of several *slot* processes. Plus the trace questions the
- * checks ask: when each process died, and when a partition handled its `{:EXIT, …}`.
+ * checks ask: when each process died, and when a partition handled its `{:EXIT, …}` (read with
+ * scenarios/support/registryTrace.ts, as the partitioning scenarios read theirs).
  *
  * Commands run one at a time: the driver sends a command to its slot process and waits for the
  * answer. Deaths are not waited for — the driver kills a slot process (or tells it to exit or
@@ -14,7 +15,6 @@
  * a check knows the interval in which the operation took effect. Reads only the public API.
  */
 import {
-  Ets,
   GenServer,
   Pid,
   Ref,
@@ -30,15 +30,18 @@ import {
   raise,
   receive,
   report,
+  runProblem,
   self,
   send,
   spawn,
   t,
   type Op,
+  type Outcome,
   type Term,
   type TermObject,
   type TraceEvent,
 } from '../../src/index.js';
+import { layoutData, layoutOf, lifetimes, readLayout, type Lifetimes, type PartitionLayout } from '../../scenarios/support/registryTrace.js';
 
 export const REGISTRY = 'Elixir.Beamcheck.Reg';
 
@@ -63,39 +66,12 @@ export function keyTerm(i: number): Term {
   return KEYS[i % KEYS.length]!;
 }
 
-/** One partition as `Registry.start_link` laid it out (processes.md §6.2). */
-export interface PartitionLayout {
-  readonly index: number;
-  readonly server: Pid;
-  readonly keyTable: string;
-  readonly pidTable: string;
-}
-
-/** Reads the meta table the way registry.ex does and describes every partition. */
-function* readLayout(partitions: number): Op<PartitionLayout[]> {
-  const out: PartitionLayout[] = [];
-  if (partitions === 1) {
-    const all = (yield* Ets.lookupElement(REGISTRY, -1, 2)) as Tuple;
-    const [server, pidEts] = all[3] as Tuple;
-    out.push({ index: 0, server: server as Pid, keyTable: format(all[2]!), pidTable: format(pidEts!) });
-    return out;
-  }
-  for (let i = 0; i < partitions; i++) {
-    const row = (yield* Ets.lookup(REGISTRY, i))[0]!;
-    const [server, pidEts] = row[2] as Tuple;
-    out.push({ index: i, server: server as Pid, keyTable: format(row[1]!), pidTable: format(pidEts!) });
-  }
-  return out;
-}
-
 /** Starts the registry and reports its layout as `registry.layout`. */
 export function* startRegistry(keys: Term, partitions: number): Op<PartitionLayout[]> {
   const started = yield* Registry.startLink({ keys, name: REGISTRY, partitions });
   if (!isTagged(started, 'ok', 2)) return raise('RuntimeError', `Registry.start_link failed: ${format(started)}`);
-  const layout = yield* readLayout(partitions);
-  yield* report('registry.layout', {
-    partitions: layout.map((p) => ({ index: p.index, server: p.server, key_table: p.keyTable, pid_table: p.pidTable })),
-  });
+  const layout = yield* readLayout(REGISTRY, partitions);
+  yield* report('registry.layout', { partitions: layoutData(layout) });
   return layout;
 }
 
@@ -218,21 +194,6 @@ export function auditOf(trace: readonly TraceEvent[]): { index: number; lookups:
 
 // ------------------------------------------------------------------------------ trace questions
 
-/** The layout reported by `startRegistry`. */
-export function layoutOf(trace: readonly TraceEvent[]): PartitionLayout[] | undefined {
-  for (const e of trace) {
-    if (e.k === 'report' && e.name === 'registry.layout') {
-      return ((e.data as TermObject)['partitions'] as TermObject[]).map((p) => ({
-        index: p['index'] as number,
-        server: p['server'] as Pid,
-        keyTable: p['key_table'] as string,
-        pidTable: p['pid_table'] as string,
-      }));
-    }
-  }
-  return undefined;
-}
-
 /** One performed command: its index, the process, the trace interval and the result. */
 export interface OpRecord {
   readonly i: number;
@@ -258,60 +219,22 @@ export function opsOf(trace: readonly TraceEvent[]): OpRecord[] {
   return out;
 }
 
-/** A partition handling a dead process's `{:EXIT, pid, _}`: from the receive to its last ETS call. */
-export interface CleanupWindow {
-  readonly partition: number;
-  readonly start: number;
-  readonly end: number;
-  readonly t: number;
-  /** The tables the partition touched while handling it. */
-  readonly tables: readonly string[];
+/** What every registry check reads from a run's trace. */
+export interface RegistryRun {
+  readonly trace: readonly TraceEvent[];
+  readonly layout: PartitionLayout[];
+  readonly life: Lifetimes;
+  readonly ops: OpRecord[];
 }
 
-export interface Lifetimes {
-  /** Trace index of each process's exit (by pid id). */
-  readonly exits: ReadonlyMap<number, { index: number; t: number; reason: Term }>;
-  /** Cleanup windows per dead process (by pid id), in trace order. */
-  readonly cleanups: ReadonlyMap<number, CleanupWindow[]>;
-}
-
-/**
- * Exits and cleanup windows. A partition handles one message at a time, so its handling of an
- * `{:EXIT, pid, _}` spans from that `receive` to the last of its ETS calls before its next
- * `receive` (processes.md §6.6; registry.ex `Registry.Partition.handle_info/2`).
- */
-export function lifetimes(trace: readonly TraceEvent[], layout: readonly PartitionLayout[]): Lifetimes {
-  const exits = new Map<number, { index: number; t: number; reason: Term }>();
-  const cleanups = new Map<number, CleanupWindow[]>();
-  const partitionOf = new Map(layout.map((p) => [p.server.id, p.index]));
-  const open = new Map<number, { victim: number; start: number; t: number; last: number; tables: Set<string> }>();
-  const close = (server: number) => {
-    const w = open.get(server);
-    if (!w) return;
-    open.delete(server);
-    const list = cleanups.get(w.victim) ?? [];
-    list.push({ partition: partitionOf.get(server)!, start: w.start, end: w.last, t: w.t, tables: [...w.tables] });
-    cleanups.set(w.victim, list);
-  };
-  trace.forEach((e, index) => {
-    if (e.k === 'exit') {
-      exits.set(e.pid.id, { index, t: e.t, reason: e.reason });
-      close(e.pid.id);
-    }
-    if (e.k === 'receive' && partitionOf.has(e.pid.id)) {
-      close(e.pid.id);
-      if (isTagged(e.msg, 'EXIT', 3) && e.msg[1] instanceof Pid) {
-        open.set(e.pid.id, { victim: e.msg[1].id, start: index, t: e.t, last: index, tables: new Set() });
-      }
-    }
-    if (e.k === 'ets' && open.has(e.pid.id)) {
-      const w = open.get(e.pid.id)!;
-      w.last = index;
-      w.tables.add(format(e.table));
-    }
-  });
-  for (const server of [...open.keys()]) close(server);
-  return { exits, cleanups };
+/** The run's layout, lifetimes and performed commands; or why it cannot be judged. */
+export function registryRunOf(o: Outcome<unknown>): RegistryRun | string {
+  const problem = runProblem(o);
+  if (problem) return problem;
+  const trace = o.run.trace;
+  const layout = layoutOf(trace)?.partitions;
+  if (!layout) return 'the registry did not start';
+  return { trace, layout, life: lifetimes(trace, layout), ops: opsOf(trace) };
 }
 
 export { equals };

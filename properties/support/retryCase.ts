@@ -31,7 +31,6 @@ import {
   type ReasonSpec,
   type Term,
   type TermObject,
-  type TraceEvent,
 } from '../../src/index.js';
 import { StartScripts, scriptedSpec, scriptedWorker, type StartOutcome } from './scriptedWorker.js';
 
@@ -331,14 +330,5 @@ export function dynamicRetryProgram(c: DynamicRetryCase, horizon = RETRY_HORIZON
   };
 }
 
-/** The supervisor's pid (from the case's start report) and the root's. */
-export function supervisorOf(trace: readonly TraceEvent[]): { sup: Pid; root: Pid } | undefined {
-  for (const e of trace) {
-    if (e.k === 'report' && e.name === 'case.start') {
-      const result = (e.data as TermObject)['result'];
-      if (isTagged(result, 'ok', 2) && result[1] instanceof Pid) return { sup: result[1], root: e.pid };
-      return undefined;
-    }
-  }
-  return undefined;
-}
+/** The programs above report `case.start` as the tree case's does: the same reader finds the supervisor. */
+export { supervisorOf } from './treeCase.js';

@@ -246,6 +246,126 @@ function scriptOf(children: ReadonlyArray<{ id: string; script: StartOutcome[] }
   return (id, n): StartKind => kindOf(outcomeOf(byId.get(id) ?? [], n));
 }
 
+// ------------------------------------------------------------------------------- the replay
+
+type AnyStep = { readonly effects: Effect[]; readonly result: unknown };
+
+/** What differs between replaying a static supervisor and a DynamicSupervisor through its model. */
+interface Replay {
+  /** The supervisor as messages name it. */
+  readonly name: string;
+  readonly dialect: Dialect;
+  readonly model: {
+    stop(reason: string): AnyStep;
+    childExit(id: string, incarnation: number, reason: Reason, nowMs: number): AnyStep;
+    readonly stopped: string | undefined;
+  };
+  /** The model's start-up, compared with everything before `start_link` returned (static only). */
+  readonly startUp?: () => AnyStep;
+  /** The model's step for the supervisor's own retry message. */
+  readonly retry: (msg: Term, nowMs: number) => AnyStep;
+  /** The model's step, and its answer, for API call `fn` with request `req`. */
+  readonly call: (fn: string, req: Term) => AnyStep;
+  /** The supervisor's reply to `fn` in the model's vocabulary. */
+  readonly answer: (fn: string, reply: Term) => string;
+  /** A DynamicSupervisor stops its children concurrently: terminations compare as a set (rule 95). */
+  readonly concurrentStops: boolean;
+  readonly specOf: (id: string) => ShutdownSpec | undefined;
+  readonly reasonSeen: (x: Observed['terminated'][number], signalled: boolean) => Term | undefined;
+  readonly clean: (spec: ShutdownSpec, reason: Term, signalled: boolean) => boolean;
+  /** The rule the `shutdown_error` reports follow. */
+  readonly shutdownRule: number;
+}
+
+/** A DynamicSupervisor stops its children concurrently: compare terminations as a set (rule 95). */
+function sortTerminations(lines: readonly string[]): string[] {
+  const terms = lines.filter((l) => l.startsWith('terminate ')).sort();
+  let k = 0;
+  return lines.map((l) => (l.startsWith('terminate ') ? terms[k++]! : l));
+}
+
+function sortTermEffects(effects: readonly Effect[]): Effect[] {
+  const terms = effects.filter((e) => e.kind === 'terminate').sort((a, b) => line(a).localeCompare(line(b)));
+  let k = 0;
+  return effects.map((e) => (e.kind === 'terminate' ? terms[k++]! : e));
+}
+
+/** Replays the supervisor's decisions through its model, window by window (see the header). */
+function replayDecisions(trace: readonly TraceEvent[], sup: Pid, root: Pid, facts: Facts, replay: Replay): Verdict {
+  const { model, dialect } = replay;
+  const supExit = facts.exits.get(sup.id);
+  const end = supExit ? supExit.index + 1 : trace.length;
+  const startReport = trace.findIndex((e) => e.k === 'report' && e.name === 'case.start');
+  const asSet = (xs: string[]) => (replay.concurrentStops ? xs.sort() : xs);
+  let decisions = 0;
+
+  if (replay.startUp) {
+    // Start-up: everything before start_link returned.
+    const up = replay.startUp();
+    const upSeen = observe(trace, 0, startReport, sup, facts, dialect);
+    const upProblem = compareLines('start-up', upSeen.lines, up.effects);
+    if (upProblem) return fail(upProblem, decisions);
+  }
+
+  const points: number[] = [];
+  for (let j = startReport; j < end; j++) {
+    const e = trace[j]!;
+    if (e.k !== 'receive' || e.pid.id !== sup.id) continue;
+    const m = e.msg;
+    const decision =
+      isChildExitDecision(m, j, facts) ||
+      (isTagged(m, 'EXIT', 3) && m[1] instanceof Pid && m[1].id === root.id) ||
+      dialect.retryOf(m) !== undefined ||
+      isTagged(m, '$gen_call', 3) ||
+      (isTagged(m, 'system', 3) && isTagged(m[2], 'terminate', 2));
+    if (decision) points.push(j);
+  }
+
+  for (let p = 0; p < points.length; p++) {
+    const j = points[p]!;
+    const e = trace[j] as Extract<TraceEvent, { k: 'receive' }>;
+    const m: Term = e.msg;
+    decisions++;
+    const where = `decision ${decisions} at ${e.t} ms (${format(m, { maxLength: 80 })})`;
+    const seen = observe(trace, j + 1, points[p + 1] ?? end, sup, facts, dialect);
+    let step: AnyStep;
+    let api: { fn: string; caller: Pid } | undefined;
+    if (isTagged(m, 'EXIT', 3) && (m[1] as Pid).id === root.id) step = model.stop(reasonText(m[2]!));
+    else if (isTagged(m, 'system', 3)) step = model.stop(reasonText((m[2] as Tuple)[1]!));
+    else if (isTagged(m, 'EXIT', 3)) {
+      const who = facts.identity.get((m[1] as Pid).id)!;
+      step = model.childExit(who.id, who.incarnation, modelReason(m[2]!), e.t);
+    } else if (isTagged(m, '$gen_call', 3)) {
+      const req = m[2]!;
+      const caller = (m[1] as Tuple)[0] as Pid;
+      const fn = req instanceof Tuple ? String(req[0]) : String(req);
+      api = { fn, caller };
+      step = replay.call(fn, req);
+    } else step = replay.retry(m, e.t);
+
+    const problem = replay.concurrentStops
+      ? compareLines(where, sortTerminations(seen.lines), sortTermEffects(step.effects))
+      : compareLines(where, seen.lines, step.effects);
+    if (problem) return fail(problem, decisions);
+    const errors = asSet(expectedShutdownErrors(seen, facts, replay.specOf, replay.reasonSeen, replay.clean));
+    if (!equals(asSet([...seen.shutdownErrors]), errors)) {
+      return fail(`${where}: shutdown_error reports [${seen.shutdownErrors.join('; ')}], rule ${replay.shutdownRule} expects [${errors.join('; ')}]`, decisions);
+    }
+    if (api && step.result !== undefined) {
+      const reply = seen.replies.get(api.caller.id);
+      if (reply !== undefined) {
+        const got = replay.answer(api.fn, reply);
+        if (got !== step.result) return fail(`${where}: ${api.fn} answered ${format(reply)} (${got}), the model says ${String(step.result)}`, decisions);
+      }
+    }
+    if (model.stopped !== undefined && !supExit) return fail(`${where}: the model stops the supervisor (${model.stopped}) but it did not exit`, decisions);
+  }
+  if (supExit && model.stopped === undefined) {
+    return fail(`${replay.name} exited ${format(supExit.reason)} and no decision explains it`, decisions);
+  }
+  return { ok: true, message: 'conforms', decisions };
+}
+
 // ------------------------------------------------------------------------------- static supervisor
 
 const staticRetry = (m: Term): string | undefined =>
@@ -280,80 +400,30 @@ function whichLine(reply: Term, facts: Facts): string {
 export function checkStaticRetries(trace: readonly TraceEvent[], sup: Pid, root: Pid, c: RetryCase, profile: 'current' | 'otp25'): Verdict {
   const facts = factsOf(trace, sup);
   const model = new StaticRetryModel(c.strategy, c.maxRestarts, c.maxSeconds, c.children, scriptOf(c.children));
-  const specOf = (id: string) => c.children.find((x) => x.id === id);
-  const supExit = facts.exits.get(sup.id);
-  const end = supExit ? supExit.index + 1 : trace.length;
-  const startReport = trace.findIndex((e) => e.k === 'report' && e.name === 'case.start');
-  let decisions = 0;
-
-  // Start-up: everything before start_link returned.
-  const up = model.startUp();
-  const upSeen = observe(trace, 0, startReport, sup, facts, STATIC);
-  const upProblem = compareLines('start-up', upSeen.lines, up.effects);
-  if (upProblem) return fail(upProblem, decisions);
-
-  const points: number[] = [];
-  for (let j = startReport; j < end; j++) {
-    const e = trace[j]!;
-    if (e.k !== 'receive' || e.pid.id !== sup.id) continue;
-    const m = e.msg;
-    const decision =
-      isChildExitDecision(m, j, facts) ||
-      (isTagged(m, 'EXIT', 3) && m[1] instanceof Pid && m[1].id === root.id) ||
-      staticRetry(m) !== undefined ||
-      isTagged(m, '$gen_call', 3) ||
-      (isTagged(m, 'system', 3) && isTagged(m[2], 'terminate', 2));
-    if (decision) points.push(j);
-  }
-
-  for (let p = 0; p < points.length; p++) {
-    const j = points[p]!;
-    const e = trace[j] as Extract<TraceEvent, { k: 'receive' }>;
-    const m: Term = e.msg;
-    decisions++;
-    const where = `decision ${decisions} at ${e.t} ms (${format(m, { maxLength: 80 })})`;
-    const seen = observe(trace, j + 1, points[p + 1] ?? end, sup, facts, STATIC);
-    let step: { effects: Effect[]; result: unknown };
-    let api: { fn: string; caller: Pid } | undefined;
-    if (isTagged(m, 'EXIT', 3) && (m[1] as Pid).id === root.id) step = model.stop(reasonText(m[2]!));
-    else if (isTagged(m, 'system', 3)) step = model.stop(reasonText((m[2] as Tuple)[1]!));
-    else if (isTagged(m, 'EXIT', 3)) {
-      const who = facts.identity.get((m[1] as Pid).id)!;
-      step = model.childExit(who.id, who.incarnation, modelReason(m[2]!), e.t);
-    } else if (isTagged(m, '$gen_call', 3)) {
-      const req = m[2]!;
-      const caller = (m[1] as Tuple)[0] as Pid;
-      const fn = req instanceof Tuple ? String(req[0]) : String(req);
+  return replayDecisions(trace, sup, root, facts, {
+    name: 'the supervisor',
+    dialect: STATIC,
+    model,
+    startUp: () => model.startUp(),
+    retry: (m, t) => model.tryAgain(staticRetry(m)!, t),
+    call: (fn, req) => {
       const id = req instanceof Tuple ? String(req[1]) : '';
-      api = { fn, caller };
-      if (fn === 'terminate_child') step = model.terminateChild(id);
-      else if (fn === 'restart_child') step = model.restartChild(id);
-      else if (fn === 'delete_child') step = model.deleteChild(id);
-      else if (fn === 'which_children') {
+      if (fn === 'terminate_child') return model.terminateChild(id);
+      if (fn === 'restart_child') return model.restartChild(id);
+      if (fn === 'delete_child') return model.deleteChild(id);
+      if (fn === 'which_children') {
         const expected = model.whichChildren().map((x) => `${x.id}:${x.state === 'running' ? `running#${x.incarnation}` : x.state}`);
-        step = { effects: [], result: expected.join(', ') };
-      } else step = { effects: [], result: undefined };
-    } else step = model.tryAgain(staticRetry(m)!, e.t);
-
-    const problem = compareLines(where, seen.lines, step.effects);
-    if (problem) return fail(problem, decisions);
-    const errors = expectedShutdownErrors(seen, facts, specOf, staticReasonSeen(profile), staticClean);
-    if (!equals(seen.shutdownErrors, errors)) {
-      return fail(`${where}: shutdown_error reports [${seen.shutdownErrors.join('; ')}], rule 62 expects [${errors.join('; ')}]`, decisions);
-    }
-    if (api && step.result !== undefined) {
-      const reply = seen.replies.get(api.caller.id);
-      if (reply !== undefined) {
-        const got = api.fn === 'which_children' ? whichLine(reply, facts) : staticAnswer(api.fn, reply);
-        if (got !== step.result) return fail(`${where}: ${api.fn} answered ${format(reply)} (${got}), the model says ${String(step.result)}`, decisions);
+        return { effects: [], result: expected.join(', ') };
       }
-    }
-    if (model.stopped !== undefined && !supExit) return fail(`${where}: the model stops the supervisor (${model.stopped}) but it did not exit`, decisions);
-  }
-  if (supExit && model.stopped === undefined) {
-    return fail(`the supervisor exited ${format(supExit.reason)} and no decision explains it`, decisions);
-  }
-  return { ok: true, message: 'conforms', decisions };
+      return { effects: [], result: undefined };
+    },
+    answer: (fn, reply) => (fn === 'which_children' ? whichLine(reply, facts) : staticAnswer(fn, reply)),
+    concurrentStops: false,
+    specOf: (id) => c.children.find((x) => x.id === id),
+    reasonSeen: staticReasonSeen(profile),
+    clean: staticClean,
+    shutdownRule: 62,
+  });
 }
 
 // ------------------------------------------------------------------------------- DynamicSupervisor
@@ -375,13 +445,6 @@ function dynamicDialect(facts: Facts): Dialect {
   };
 }
 
-/** A DynamicSupervisor stops its children concurrently: compare terminations as a set (rule 95). */
-function sortTerminations(lines: readonly string[]): string[] {
-  const terms = lines.filter((l) => l.startsWith('terminate ')).sort();
-  let k = 0;
-  return lines.map((l) => (l.startsWith('terminate ') ? terms[k++]! : l));
-}
-
 function dynamicAnswer(fn: string, reply: Term): string {
   if (fn === 'start_child') {
     if (reply === 'ignore') return 'ignore';
@@ -401,81 +464,37 @@ export function checkDynamicRetries(trace: readonly TraceEvent[], sup: Pid, root
   const facts = factsOf(trace, sup);
   const plans = Object.entries(c.children).map(([id, plan]) => ({ id, script: plan.script }));
   const model = new DynamicRetryModel(c.maxRestarts, c.maxSeconds, c.maxChildren, scriptOf(plans));
-  const specOf = (id: string) => c.children[id];
-  const supExit = facts.exits.get(sup.id);
-  const end = supExit ? supExit.index + 1 : trace.length;
-  const startReport = trace.findIndex((e) => e.k === 'report' && e.name === 'case.start');
-  const dialect = dynamicDialect(facts);
-  let decisions = 0;
-
-  const points: number[] = [];
-  for (let j = startReport; j < end; j++) {
-    const e = trace[j]!;
-    if (e.k !== 'receive' || e.pid.id !== sup.id) continue;
-    const m = e.msg;
-    const decision =
-      isChildExitDecision(m, j, facts) ||
-      (isTagged(m, 'EXIT', 3) && m[1] instanceof Pid && m[1].id === root.id) ||
-      isTagged(m, '$gen_restart', 2) ||
-      isTagged(m, '$gen_call', 3) ||
-      (isTagged(m, 'system', 3) && isTagged(m[2], 'terminate', 2));
-    if (decision) points.push(j);
-  }
-
-  for (let p = 0; p < points.length; p++) {
-    const j = points[p]!;
-    const e = trace[j] as Extract<TraceEvent, { k: 'receive' }>;
-    const m: Term = e.msg;
-    decisions++;
-    const where = `decision ${decisions} at ${e.t} ms (${format(m, { maxLength: 80 })})`;
-    const seen = observe(trace, j + 1, points[p + 1] ?? end, sup, facts, dialect);
-    let step: { effects: Effect[]; result: unknown };
-    let api: { fn: string; caller: Pid } | undefined;
-    if (isTagged(m, 'EXIT', 3) && (m[1] as Pid).id === root.id) step = model.stop(reasonText(m[2]!));
-    else if (isTagged(m, 'system', 3)) step = model.stop(reasonText((m[2] as Tuple)[1]!));
-    else if (isTagged(m, 'EXIT', 3)) {
-      const who = facts.identity.get((m[1] as Pid).id)!;
-      step = model.childExit(who.id, who.incarnation, modelReason(m[2]!), e.t);
-    } else if (isTagged(m, '$gen_restart', 2)) {
-      const who = m[1] instanceof Pid ? facts.identity.get(m[1].id) : undefined;
-      step = who ? model.genRestart(who.id, who.incarnation, e.t) : { effects: [], result: undefined };
-    } else if (isTagged(m, '$gen_call', 3)) {
-      const req = m[2]!;
-      const caller = (m[1] as Tuple)[0] as Pid;
-      const fn = req instanceof Tuple ? String(req[0]) : String(req);
-      api = { fn, caller };
+  return replayDecisions(trace, sup, root, facts, {
+    name: 'the DynamicSupervisor',
+    dialect: dynamicDialect(facts),
+    model,
+    retry: (m, t) => {
+      const who = isTagged(m, '$gen_restart', 2) && m[1] instanceof Pid ? facts.identity.get(m[1].id) : undefined;
+      return who ? model.genRestart(who.id, who.incarnation, t) : { effects: [], result: undefined };
+    },
+    call: (fn, req) => {
       if (fn === 'start_child') {
         const handle = handleOfStart(req);
         const plan = c.children[handle];
-        step = plan ? model.startChild(handle, plan.restart) : { effects: [], result: undefined };
-      } else if (fn === 'terminate_child') {
-        const who = req instanceof Tuple && req[1] instanceof Pid ? facts.identity.get(req[1].id) : undefined;
-        step = who ? model.terminateChild(who.id, who.incarnation) : { effects: [], result: 'not_found' };
-      } else if (fn === 'count_children') {
-        const n = model.counts();
-        step = { effects: [], result: `specs ${n.specs} active ${n.active}` };
-      } else step = { effects: [], result: undefined };
-    } else step = { effects: [], result: undefined };
-
-    const problem = compareLines(where, sortTerminations(seen.lines), sortTermEffects(step.effects));
-    if (problem) return fail(problem, decisions);
-    const errors = expectedShutdownErrors(seen, facts, specOf, dynamicReasonSeen, dynamicClean).sort();
-    if (!equals([...seen.shutdownErrors].sort(), errors)) {
-      return fail(`${where}: shutdown_error reports [${seen.shutdownErrors.join('; ')}], rule 95 expects [${errors.join('; ')}]`, decisions);
-    }
-    if (api && step.result !== undefined) {
-      const reply = seen.replies.get(api.caller.id);
-      if (reply !== undefined) {
-        const got = dynamicAnswer(api.fn, reply);
-        if (got !== step.result) return fail(`${where}: ${api.fn} answered ${format(reply)} (${got}), the model says ${String(step.result)}`, decisions);
+        return plan ? model.startChild(handle, plan.restart) : { effects: [], result: undefined };
       }
-    }
-    if (model.stopped !== undefined && !supExit) return fail(`${where}: the model stops the supervisor (${model.stopped}) but it did not exit`, decisions);
-  }
-  if (supExit && model.stopped === undefined) {
-    return fail(`the DynamicSupervisor exited ${format(supExit.reason)} and no decision explains it`, decisions);
-  }
-  return { ok: true, message: 'conforms', decisions };
+      if (fn === 'terminate_child') {
+        const who = req instanceof Tuple && req[1] instanceof Pid ? facts.identity.get(req[1].id) : undefined;
+        return who ? model.terminateChild(who.id, who.incarnation) : { effects: [], result: 'not_found' };
+      }
+      if (fn === 'count_children') {
+        const n = model.counts();
+        return { effects: [], result: `specs ${n.specs} active ${n.active}` };
+      }
+      return { effects: [], result: undefined };
+    },
+    answer: dynamicAnswer,
+    concurrentStops: true,
+    specOf: (id) => c.children[id],
+    reasonSeen: dynamicReasonSeen,
+    clean: dynamicClean,
+    shutdownRule: 95,
+  });
 }
 
 /** `{:start_child, {{m, f, [config]}, restart, shutdown, type, modules}}`: the config's id. */
@@ -483,12 +502,6 @@ function handleOfStart(req: Term): string {
   const info = (req as Tuple)[1] as Tuple;
   const args = (info[0] as Tuple)[2] as Term[];
   return String((args[0] as TermObject)['id']);
-}
-
-function sortTermEffects(effects: readonly Effect[]): Effect[] {
-  const terms = effects.filter((e) => e.kind === 'terminate').sort((a, b) => line(a).localeCompare(line(b)));
-  let k = 0;
-  return effects.map((e) => (e.kind === 'terminate' ? terms[k++]! : e));
 }
 
 // ------------------------------------------------------------------------------- rule 116

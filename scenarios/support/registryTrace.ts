@@ -1,12 +1,14 @@
 /**
- * Measuring a Registry's cost from the trace, for the partitioning scenarios (pattern 17): which
- * partitions a key lookup or dispatch scans, and which partitions clean up after a death. Every
- * ETS call is a trace event `{k: 'ets', pid, fn, table}`; these helpers map tables to partitions
- * through the layout the program reports right after starting the registry.
+ * Reading a Registry run from its trace, for the partitioning scenarios (pattern 17) and the
+ * Registry properties (properties/support/registryCase.ts, patterns 10 and 17): the layout the
+ * program reports right after starting the registry, when each process died and which partition
+ * cleaned up after it, and which partitions a key lookup or dispatch scans. Every ETS call is a
+ * trace event `{k: 'ets', pid, fn, table}`; these helpers map tables to partitions through the
+ * layout.
  */
-import { Ets, Pid, Tuple, format, isTagged, report, type Op, type TermObject, type TraceEvent } from '../../src/index.js';
+import { Ets, Pid, Tuple, format, isTagged, report, type Op, type Term, type TermObject, type TraceEvent } from '../../src/index.js';
 
-/** One partition (processes.md §6.2): its server process and its two tables. */
+/** One partition as `Registry.start_link` laid it out (processes.md §6.2): its server process and its two tables. */
 export interface PartitionLayout {
   readonly index: number;
   readonly server: Pid;
@@ -14,24 +16,36 @@ export interface PartitionLayout {
   readonly pidTable: string;
 }
 
-/** Reads the registry's meta table the way registry.ex does and reports it as `registry.layout`. */
-export function* reportLayout(registry: string, partitions: number): Op<void> {
-  const layout: TermObject[] = [];
+/** Reads the registry's meta table the way registry.ex does and describes every partition. */
+export function* readLayout(registry: string, partitions: number): Op<PartitionLayout[]> {
+  const out: PartitionLayout[] = [];
   if (partitions === 1) {
     const all = (yield* Ets.lookupElement(registry, -1, 2)) as Tuple;
     const [server, pidEts] = all[3] as Tuple;
-    layout.push({ index: 0, server: server!, key_table: format(all[2]!), pid_table: format(pidEts!) });
-  } else {
-    for (let i = 0; i < partitions; i++) {
-      const row = (yield* Ets.lookup(registry, i))[0]!;
-      const [server, pidEts] = row[2] as Tuple;
-      layout.push({ index: i, server: server!, key_table: format(row[1]!), pid_table: format(pidEts!) });
-    }
+    out.push({ index: 0, server: server as Pid, keyTable: format(all[2]!), pidTable: format(pidEts!) });
+    return out;
   }
-  yield* report('registry.layout', { registry, partitions: layout });
+  for (let i = 0; i < partitions; i++) {
+    const row = (yield* Ets.lookup(registry, i))[0]!;
+    const [server, pidEts] = row[2] as Tuple;
+    out.push({ index: i, server: server as Pid, keyTable: format(row[1]!), pidTable: format(pidEts!) });
+  }
+  return out;
 }
 
-export function layoutOf(trace: readonly TraceEvent[]): { registry: string; partitions: PartitionLayout[] } | undefined {
+/** The layout as the data of a `registry.layout` report. */
+export function layoutData(layout: readonly PartitionLayout[]): TermObject[] {
+  return layout.map((p) => ({ index: p.index, server: p.server, key_table: p.keyTable, pid_table: p.pidTable }));
+}
+
+/** Reads the registry's layout and reports it as `registry.layout`, with the registry's name. */
+export function* reportLayout(registry: string, partitions: number): Op<void> {
+  const layout = yield* readLayout(registry, partitions);
+  yield* report('registry.layout', { registry, partitions: layoutData(layout) });
+}
+
+/** The first `registry.layout` report: the registry's name (when reported) and its partitions. */
+export function layoutOf(trace: readonly TraceEvent[]): { registry: string | undefined; partitions: PartitionLayout[] } | undefined {
   for (const e of trace) {
     if (e.k === 'report' && e.name === 'registry.layout') {
       const d = e.data as TermObject;
@@ -41,10 +55,69 @@ export function layoutOf(trace: readonly TraceEvent[]): { registry: string; part
         keyTable: p['key_table'] as string,
         pidTable: p['pid_table'] as string,
       }));
-      return { registry: d['registry'] as string, partitions };
+      return { registry: d['registry'] as string | undefined, partitions };
     }
   }
   return undefined;
+}
+
+/** A partition handling a dead process's `{:EXIT, pid, _}`: from the receive to its last ETS call. */
+export interface CleanupWindow {
+  readonly partition: number;
+  readonly start: number;
+  readonly end: number;
+  readonly t: number;
+  /** The tables the partition touched while handling it. */
+  readonly tables: readonly string[];
+  /** The ETS calls it made meanwhile. */
+  readonly etsCalls: number;
+}
+
+export interface Lifetimes {
+  /** Trace index of each process's exit (by pid id). */
+  readonly exits: ReadonlyMap<number, { index: number; t: number; reason: Term }>;
+  /** Cleanup windows per dead process (by pid id), in trace order. */
+  readonly cleanups: ReadonlyMap<number, CleanupWindow[]>;
+}
+
+/**
+ * Exits and cleanup windows. A partition handles one message at a time, so its handling of an
+ * `{:EXIT, pid, _}` spans from that `receive` to the last of its ETS calls before its next
+ * `receive` (processes.md §6.6; registry.ex `Registry.Partition.handle_info/2`).
+ */
+export function lifetimes(trace: readonly TraceEvent[], layout: readonly PartitionLayout[]): Lifetimes {
+  const exits = new Map<number, { index: number; t: number; reason: Term }>();
+  const cleanups = new Map<number, CleanupWindow[]>();
+  const partitionOf = new Map(layout.map((p) => [p.server.id, p.index]));
+  const open = new Map<number, { victim: number; start: number; t: number; last: number; tables: Set<string>; etsCalls: number }>();
+  const close = (server: number) => {
+    const w = open.get(server);
+    if (!w) return;
+    open.delete(server);
+    const list = cleanups.get(w.victim) ?? [];
+    list.push({ partition: partitionOf.get(server)!, start: w.start, end: w.last, t: w.t, tables: [...w.tables], etsCalls: w.etsCalls });
+    cleanups.set(w.victim, list);
+  };
+  trace.forEach((e, index) => {
+    if (e.k === 'exit') {
+      exits.set(e.pid.id, { index, t: e.t, reason: e.reason });
+      close(e.pid.id);
+    }
+    if (e.k === 'receive' && partitionOf.has(e.pid.id)) {
+      close(e.pid.id);
+      if (isTagged(e.msg, 'EXIT', 3) && e.msg[1] instanceof Pid) {
+        open.set(e.pid.id, { victim: e.msg[1].id, start: index, t: e.t, last: index, tables: new Set(), etsCalls: 0 });
+      }
+    }
+    if (e.k === 'ets' && open.has(e.pid.id)) {
+      const w = open.get(e.pid.id)!;
+      w.last = index;
+      w.tables.add(format(e.table));
+      w.etsCalls++;
+    }
+  });
+  for (const server of [...open.keys()]) close(server);
+  return { exits, cleanups };
 }
 
 const READS = new Set(['lookup', 'lookup_element', 'select', 'match', 'member', 'tab2list']);
@@ -80,39 +153,6 @@ export function scanCost(trace: readonly TraceEvent[], pid: Pid, from: number, t
     else if (keyTables.has(format(e.table))) keyTableReads++;
   }
   return { partitions: layout.length === 1 ? Math.min(meta, 1) : Math.max(meta - 1, 0), keyTableReads, etsCalls };
-}
-
-/** A partition's handling of one dead process's `{:EXIT, …}`: the ETS calls it made. */
-export interface Cleanup {
-  readonly partition: number;
-  readonly etsCalls: number;
-  readonly t: number;
-}
-
-/**
- * Cleanups per dead process (by pid id). A partition handles one message at a time, so the
- * handling of an `{:EXIT, pid, _}` lasts from that `receive` to the partition's next one.
- */
-export function cleanups(trace: readonly TraceEvent[], layout: readonly PartitionLayout[]): Map<number, Cleanup[]> {
-  const partitionOf = new Map(layout.map((p) => [p.server.id, p.index]));
-  const open = new Map<number, { victim: number; etsCalls: number; t: number }>();
-  const out = new Map<number, Cleanup[]>();
-  const close = (server: number) => {
-    const w = open.get(server);
-    if (!w) return;
-    open.delete(server);
-    out.set(w.victim, [...(out.get(w.victim) ?? []), { partition: partitionOf.get(server)!, etsCalls: w.etsCalls, t: w.t }]);
-  };
-  for (const e of trace) {
-    if (e.k === 'exit') close(e.pid.id);
-    if (e.k === 'receive' && partitionOf.has(e.pid.id)) {
-      close(e.pid.id);
-      if (isTagged(e.msg, 'EXIT', 3) && e.msg[1] instanceof Pid) open.set(e.pid.id, { victim: e.msg[1].id, etsCalls: 0, t: e.t });
-    }
-    if (e.k === 'ets' && open.has(e.pid.id)) open.get(e.pid.id)!.etsCalls++;
-  }
-  for (const server of [...open.keys()]) close(server);
-  return out;
 }
 
 /** Reports with a given name, with their trace index. */

@@ -60,6 +60,7 @@ const command: fc.Arbitrary<WorkCommand> = fc.oneof(
 
 export const workload: fc.Arbitrary<Workload> = fc.record({ commands: fc.array(command, { minLength: 1, maxLength: 12 }) });
 
+/** The exit reason a crash command produces. */
 export function crashReasonTerm(r: CrashReason): Term {
   if (r === 'shutdown_x') return t('shutdown', 'x');
   return r === 'kill' ? 'killed' : r;
@@ -114,12 +115,17 @@ function* settle(api: SupervisorApi, sup: Pid, old: Pid): Op<void> {
   }
 }
 
-function* crash(api: SupervisorApi, sup: Pid, pid: Pid, reason: CrashReason): Op<Term> {
+/**
+ * Crashes a child that exits on `{:crash, reason}` (or kills it), waits for its DOWN, then runs
+ * `untilHandled` (which waits until the supervisor has dealt with the exit); returns the DOWN's
+ * reason. The DynamicSupervisor commands (properties/support/dynamicCommands.ts) crash theirs so too.
+ */
+export function* crashChild(pid: Pid, reason: CrashReason, untilHandled: (old: Pid) => Op<void>): Op<Term> {
   const ref = yield* monitor(pid);
   if (reason === 'kill') yield* exitSignal(pid, 'kill');
   else yield* send(pid, t('crash', crashReasonTerm(reason)));
   const down = yield* receive(match.down(ref));
-  yield* settle(api, sup, pid);
+  yield* untilHandled(pid);
   return down[4]!;
 }
 
@@ -160,7 +166,7 @@ export function workloadProgram(api: SupervisorApi) {
             if (pid && (yield* isAlive(pid))) alive.push([key, pid]);
           }
           const target = alive[cmd.crash % Math.max(1, alive.length)];
-          observed = target ? { key: target[0], pid: target[1], reason: yield* crash(api, sup, target[1], cmd.reason) } : { skipped: true };
+          observed = target ? { key: target[0], pid: target[1], reason: yield* crashChild(target[1], cmd.reason, (old) => settle(api, sup, old)) } : { skipped: true };
         }
         yield* report('work.cmd', { i, ...observed, after: yield* snapshot(api, sup) });
       }

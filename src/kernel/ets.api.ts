@@ -54,7 +54,11 @@ export function updateElement(table: Term, key: Term, pos: number, value: Term):
 export function updateCounter(table: Term, key: Term, pos: number, incr: number, defaultRow?: Tuple): Op<number> {
   return etsCall({ fn: 'update_counter', table, key, pos, incr, ...(defaultRow ? { default: defaultRow } : {}) });
 }
-/** The table registered under `name`, or undefined. */
+/**
+ * The table registered under `name`, or undefined. Unlike `:ets.whereis/1`, which returns the
+ * table's tid, this returns the name itself (a named table has no separate tid here); every
+ * call accepts it, so only code that compares the result with a tid could tell.
+ */
 export function whereisTable(name: string): Op<Term | undefined> {
   return etsCall({ fn: 'whereis', name });
 }

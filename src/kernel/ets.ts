@@ -8,7 +8,7 @@
  */
 import { compare } from '../term/compare.js';
 import { Ref, Tuple, t, type Term } from '../term/Term.js';
-import { termKey } from '../term/termKey.js';
+import { arithmeticTermKey, termKey } from '../term/termKey.js';
 import { erlangError } from './errors.js';
 import type { EtsAccess, EtsCall, EtsType } from './effects.js';
 import type { Proc } from './Proc.js';
@@ -29,6 +29,11 @@ class Table {
 
   keyOf(row: Tuple): Term {
     return row[this.keyPos - 1]!;
+  }
+
+  /** The Map key of an ETS key: `ordered_set` keys are unique up to `==`, the others up to `=:=`. */
+  keyString(key: Term): string {
+    return this.type === 'ordered_set' ? arithmeticTermKey(key) : termKey(key);
   }
 
   allRows(): Tuple[] {
@@ -75,24 +80,30 @@ export class EtsStore {
       case 'insert_new': {
         const table = this.table(c.table, caller, true);
         const rows = c.rows.map((r) => asRow(r, table.keyPos));
-        if (c.fn === 'insert_new' && rows.some((r) => table.rows.has(termKey(table.keyOf(r))))) return false;
+        if (c.fn === 'insert_new' && rows.some((r) => table.rows.has(table.keyString(table.keyOf(r))))) return false;
         for (const row of rows) this.insertRow(table, row);
         return true;
       }
       case 'lookup':
-        return [...(this.table(c.table, caller, false).rows.get(termKey(c.key)) ?? [])];
+      {
+        const table = this.table(c.table, caller, false);
+        return [...(table.rows.get(table.keyString(c.key)) ?? [])];
+      }
       case 'lookup_element': {
         const table = this.table(c.table, caller, false);
-        const rows = table.rows.get(termKey(c.key));
+        const rows = table.rows.get(table.keyString(c.key));
         if (!rows || rows.length === 0 || rows.some((r) => r.length < c.pos)) return erlangError('badarg');
         const values = rows.map((r) => r[c.pos - 1]!);
         return table.type === 'set' || table.type === 'ordered_set' ? values[0] : values;
       }
       case 'member':
-        return this.table(c.table, caller, false).rows.has(termKey(c.key));
+      {
+        const table = this.table(c.table, caller, false);
+        return table.rows.has(table.keyString(c.key));
+      }
       case 'delete': {
         const table = this.table(c.table, caller, true);
-        const key = termKey(c.key);
+        const key = table.keyString(c.key);
         table.size -= table.rows.get(key)?.length ?? 0;
         table.rows.delete(key);
         return true;
@@ -100,7 +111,7 @@ export class EtsStore {
       case 'delete_object': {
         const table = this.table(c.table, caller, true);
         const row = asRow(c.row, table.keyPos);
-        const key = termKey(table.keyOf(row));
+        const key = table.keyString(table.keyOf(row));
         const rows = table.rows.get(key);
         if (rows) {
           const whole = termKey(row);
@@ -141,12 +152,13 @@ export class EtsStore {
       case 'info_size':
         return this.table(c.table, caller, false).size;
       case 'update_element': {
+        // erl_db.c checks the table type before it looks the key up, the position after.
         const table = this.table(c.table, caller, true);
-        const rows = table.rows.get(termKey(c.key));
-        if (!rows || rows.length === 0) return false;
         if (table.type !== 'set' && table.type !== 'ordered_set') erlangError('badarg');
+        const rows = table.rows.get(table.keyString(c.key));
+        if (!rows || rows.length === 0) return false;
         const row = rows[0]!;
-        if (c.pos === table.keyPos || c.pos > row.length) erlangError('badarg');
+        if (c.pos < 1 || c.pos === table.keyPos || c.pos > row.length) erlangError('badarg');
         const next = t(...row);
         next[c.pos - 1] = c.value;
         rows[0] = next;
@@ -154,20 +166,28 @@ export class EtsStore {
       }
       case 'update_counter': {
         const table = this.table(c.table, caller, true);
-        const key = termKey(c.key);
-        let rows = table.rows.get(key);
-        if ((!rows || rows.length === 0) && c.default !== undefined) {
-          this.insertRow(table, asRow(c.default, table.keyPos));
-          rows = table.rows.get(key);
-        }
-        if (!rows || rows.length === 0) return erlangError('badarg');
-        const row = rows[0]!;
+        if (table.type !== 'set' && table.type !== 'ordered_set') erlangError('badarg');
+        const rows = table.rows.get(table.keyString(c.key));
+        const found = rows !== undefined && rows.length > 0;
+        let row: Tuple;
+        if (found) row = rows[0]!;
+        else if (c.default !== undefined) {
+          // The default's key field is ignored and replaced by the key (ets docs, update_counter/4).
+          row = t(...asRow(c.default, table.keyPos));
+          row[table.keyPos - 1] = c.key;
+        } else return erlangError('badarg');
+        if (c.pos < 1 || c.pos === table.keyPos || c.pos > row.length || !Number.isInteger(c.incr)) erlangError('badarg');
         const current = row[c.pos - 1];
-        if (typeof current !== 'number') return erlangError('badarg');
+        let value: number | bigint;
+        if (typeof current === 'number' && Number.isInteger(current)) value = current + c.incr;
+        else if (typeof current === 'bigint') value = current + BigInt(c.incr);
+        else return erlangError('badarg');
+        // Nothing is written before every check passed: a failed call leaves the table as it was.
         const next = t(...row);
-        next[c.pos - 1] = current + c.incr;
-        rows[0] = next;
-        return current + c.incr;
+        next[c.pos - 1] = value;
+        if (found) rows[0] = next;
+        else this.insertRow(table, next);
+        return value;
       }
       case 'whereis':
         return this.byName.get(c.name)?.id;
@@ -175,7 +195,7 @@ export class EtsStore {
   }
 
   private insertRow(table: Table, row: Tuple): void {
-    const key = termKey(table.keyOf(row));
+    const key = table.keyString(table.keyOf(row));
     const rows = table.rows.get(key);
     if (!rows) {
       table.rows.set(key, [row]);

@@ -10,7 +10,8 @@ export interface CliResult {
   files: Map<string, string>;
 }
 
-export async function cli(args: string[], env: Record<string, string> = {}, tty = false): Promise<CliResult> {
+/** An in-memory `Io`: output is captured, written files are kept in `files`, the clock ticks 50 ms per read. */
+export function captureIo(tty = false): { io: Io; result: () => Omit<CliResult, 'code'> } {
   let out = '';
   let err = '';
   const files = new Map<string, string>();
@@ -23,8 +24,13 @@ export async function cli(args: string[], env: Record<string, string> = {}, tty 
     writeFile: (p, c) => void files.set(p, c),
     clock: () => (t += 50),
   };
+  return { io, result: () => ({ out, err, files }) };
+}
+
+export async function cli(args: string[], env: Record<string, string> = {}, tty = false): Promise<CliResult> {
+  const { io, result } = captureIo(tty);
   const code = await main(args, io, env);
-  return { code, out, err, files };
+  return { code, ...result() };
 }
 
 export const LOAD = ['--load', 'test/fixtures/targets.ts'];

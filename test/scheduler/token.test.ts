@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChoiceLog } from '../../src/index.js';
 import { TokenError, decodeToken, encodeToken, type ReplayRecord } from '../../src/scheduler/ReplayToken.js';
+import { thrown } from '../helpers.js';
 
 const json = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<ReplayRecord['input']>;
 const record = fc.record({
@@ -42,12 +43,7 @@ describe('replay token codec', () => {
         const bad = token.slice(0, pos) + replacement + token.slice(pos + 1);
         // The last base64 character carries padding bits: only count edits that change the bytes.
         fc.pre(!Buffer.from(bad.slice(4), 'base64url').equals(Buffer.from(token.slice(4), 'base64url')));
-        let error: unknown;
-        try {
-          decodeToken(bad);
-        } catch (e) {
-          error = e;
-        }
+        const error = thrown(() => decodeToken(bad));
         expect(error).toBeInstanceOf(TokenError);
         expect(String((error as Error).message)).not.toContain('\n');
       }),

@@ -103,7 +103,8 @@ const fail = (): never => {
 
 const isNumber = (x: Term): boolean => typeof x === 'number' || typeof x === 'bigint' || x instanceof ErlFloat;
 const num = (x: Term): number => (x instanceof ErlFloat ? x.value : typeof x === 'number' ? x : typeof x === 'bigint' ? Number(x) : fail());
-const bool = (x: Term): boolean => (x === true || x === 'true' ? true : x === false || x === 'false' ? false : fail());
+const isTrue = (x: Term): boolean => x === true || x === 'true';
+const bool = (x: Term): boolean => (isTrue(x) ? true : x === false || x === 'false' ? false : fail());
 
 const TYPE_TESTS: Record<string, (x: Term) => boolean> = {
   is_atom: (x) => typeof x === 'string' || typeof x === 'boolean' || x instanceof ErlModule,
@@ -156,10 +157,11 @@ function evalExpr(e: Term, vars: Vars, object: Term): Term {
       return bool(evalExpr(args[0]!, vars, object)) && bool(evalExpr(args[1]!, vars, object));
     case 'orelse':
       return bool(evalExpr(args[0]!, vars, object)) || bool(evalExpr(args[1]!, vars, object));
+    // `and` / `or` evaluate every operand and fail on a non-boolean one, short-circuit or not.
     case 'and':
-      return v().every(bool);
+      return v().map(bool).every((b) => b);
     case 'or':
-      return v().some(bool);
+      return v().map(bool).some((b) => b);
     case 'xor': {
       const [a, b] = v().map(bool);
       return a !== b;
@@ -202,7 +204,8 @@ function evalExpr(e: Term, vars: Vars, object: Term): Term {
 /** True when every guard holds; a guard that raises fails (ETS semantics). */
 export function guardsHold(guards: readonly Guard[], vars: Vars, object: Term): boolean {
   try {
-    return guards.every((g) => (typeof g === 'function' ? g(vars) : evalExpr(g, vars, object) === true));
+    // A guard holds when it evaluates to the atom true (`true` or `'true'` here).
+    return guards.every((g) => (typeof g === 'function' ? g(vars) : isTrue(evalExpr(g, vars, object))));
   } catch (e) {
     if (e instanceof GuardFailure) return false;
     throw e;
