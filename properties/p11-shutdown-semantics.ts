@@ -11,7 +11,7 @@
  *   :killed`); `:infinity` always waits; a child not trapping exits never runs terminate/2.
  */
 import fc from 'fast-check';
-import { fails, holds, isTagged, type Target, type Term } from '../src/index.js';
+import { fails, holds, isTagged, type Pid, type Target, type Term, type TraceEvent } from '../src/index.js';
 import { shutdownOutcome } from '../models/p11-shutdown-semantics.js';
 import { conforms } from './p03-supervision-strategies.js';
 import { supervisorOf, treeCase, treeProgram, type TreeCase } from './support/treeCase.js';
@@ -59,6 +59,10 @@ function terminateMatchesModel(o: Parameters<Target<TreeCase>['check']>[0]) {
     // Within 2 × maxDelay of the deadline either outcome is legal: the :shutdown signal and the
     // :kill may each reach the child up to maxDelay late.
     if (typeof plan.shutdown === 'number' && Math.abs(plan.terminateMs - plan.shutdown) <= 2 * MAX_DELAY + 1) continue;
+    // A child that was already crashing when the :shutdown reached it runs terminate/2 for its own
+    // reason, started before the stop: the model's outcome is about a child stopped while running
+    // (found by the 10,000-run property: c1 crashes at 4 ms as the supervisor is stopped).
+    if (crashedBeforeShutdown(trace, e.to, who.sup, i)) continue;
     const expected = shutdownOutcome({ restart: plan.restart, shutdown: plan.shutdown, trapsExits: plan.trapExit, terminateMs: plan.terminateMs });
     const did = completed.has(`${inc.id}#${inc.incarnation}`);
     if (did !== expected.terminateCompletes) {
@@ -68,6 +72,19 @@ function terminateMatchesModel(o: Parameters<Target<TreeCase>['check']>[0]) {
     }
   }
   return holds;
+}
+
+/**
+ * Whether `child` handled a `{:crash, reason}` fault before the supervisor's `:shutdown` (sent at
+ * trace index `signalled`) reached it: as a message it received (a trapping child), or else
+ * before the signal was sent.
+ */
+function crashedBeforeShutdown(trace: readonly TraceEvent[], child: Pid, sup: Pid, signalled: number): boolean {
+  const received = (x: TraceEvent, tag: string, arity: number): x is Extract<TraceEvent, { k: 'receive' }> =>
+    x.k === 'receive' && x.pid.id === child.id && isTagged(x.msg, tag, arity);
+  const exitSeen = trace.findIndex((x, k) => k > signalled && received(x, 'EXIT', 3) && ((x.msg as Term[])[1] as Pid).id === sup.id);
+  const limit = exitSeen < 0 ? signalled : exitSeen;
+  return trace.some((x, k) => k < limit && received(x, 'crash', 2));
 }
 
 export const properties: Target<TreeCase>[] = [
