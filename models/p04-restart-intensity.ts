@@ -29,6 +29,13 @@ export class RestartIntensity {
     return this.restarts.length <= this.intensity;
   }
 
+  /** An independent copy, for weighing a restart at several possible times. */
+  clone(): RestartIntensity {
+    const copy = new RestartIntensity(this.intensity, this.period);
+    copy.restarts = [...this.restarts];
+    return copy;
+  }
+
   /** The entries currently on record (newest first). */
   get recorded(): readonly number[] {
     return this.restarts;

@@ -140,19 +140,58 @@ function windowOf(trace: readonly TraceEvent[], from: number, to: number, sup: P
 }
 
 /**
- * The time `add_restart` reads for a restart decision. The supervisor reports child_terminated,
- * then calls add_restart (rule 37, supervisor.erl do_restart/3) and acts on its answer: a process
- * resumes at the start of its next step, so the clock it reads is the time of its first effect
- * after that report (the restart's first spawn or signal, or the shutdown report when it
- * escalates). Time can pass while the supervisor is runnable, so this can be later than the EXIT's
- * receipt (found by the 10,000-run property: an EXIT received and reported at 1999 ms, the restart
- * counted at 2001 ms, in second 2). Without a report it is the receipt's time.
+ * When `add_restart` can have read the clock for a restart decision, as a range of ms. The
+ * supervisor reports child_terminated, then calls add_restart (rule 37, supervisor.erl
+ * do_restart/3): a process resumes at the start of its next step, so the clock is read at its
+ * first effect after that report — which may be an untraced one (`process_info`, the process
+ * dictionary) before the restart's first traced spawn or signal. Time can pass while the
+ * supervisor is runnable, so the range runs from the report to that first traced act (found by
+ * the 10,000-run property: an EXIT received and reported at 1999 ms, the restart made at 2001 ms,
+ * its clock read at 1999 ms in one schedule and at 2001 ms in another). Without a report the range
+ * starts at the EXIT's receipt.
  */
-function restartClock(trace: readonly TraceEvent[], from: number, to: number, sup: Pid, received: number): number {
+function restartClock(trace: readonly TraceEvent[], from: number, to: number, sup: Pid, received: number): readonly [number, number] {
   const report = trace.findIndex((x, k) => k >= from && k < to && x.k === 'report' && x.pid.id === sup.id && x.name === 'supervisor.child_terminated');
-  if (report < 0) return received;
-  for (let k = report + 1; k < to; k++) if (actorOf(trace[k]!)?.id === sup.id) return trace[k]!.t;
-  return trace[report]!.t;
+  const start = report < 0 ? from - 1 : report;
+  const lo = report < 0 ? received : trace[report]!.t;
+  for (let k = start + 1; k < to; k++) if (actorOf(trace[k]!)?.id === sup.id) return [lo, trace[k]!.t];
+  return [lo, lo];
+}
+
+/**
+ * The restart histories the model allows so far: each restart may have been counted at any
+ * second its clock read can fall in (restartClock), so the model keeps every history consistent
+ * with what the supervisor did (usually one; two when a read straddles a second).
+ */
+class IntensityHistories {
+  private histories: RestartIntensity[];
+
+  constructor(intensity: number, period: number) {
+    this.histories = [new RestartIntensity(intensity, period)];
+  }
+
+  /**
+   * Weighs a restart read somewhere in `[lo, hi]` ms: whether the supervisor may restart, and
+   * whether it may give up; `choose(restarted)` then keeps the histories that agree.
+   */
+  weigh([lo, hi]: readonly [number, number]): { mayRestart: boolean; mayStop: boolean; choose: (restarted: boolean) => void } {
+    const outcomes: Array<{ restarted: boolean; next: RestartIntensity }> = [];
+    for (const h of this.histories) {
+      for (let second = Math.floor(lo / 1000); second <= Math.floor(hi / 1000); second++) {
+        const next = h.clone();
+        outcomes.push({ restarted: next.add(Math.max(lo, second * 1000)), next });
+      }
+    }
+    return {
+      mayRestart: outcomes.some((o) => o.restarted),
+      mayStop: outcomes.some((o) => !o.restarted),
+      choose: (restarted) => {
+        const kept = new Map<string, RestartIntensity>();
+        for (const o of outcomes) if (o.restarted === restarted) kept.set(o.next.recorded.join(','), o.next);
+        this.histories = [...kept.values()];
+      },
+    };
+  }
 }
 
 /** The process that performed a trace event, for the events a process performs itself. */
@@ -184,7 +223,7 @@ export function checkSupervisor(trace: readonly TraceEvent[], sup: Pid, tree: Tr
     running: false,
   }));
   const byId = (id: string) => children.find((c) => c.id === id);
-  const intensity = new RestartIntensity(tree.maxRestarts, tree.maxSeconds);
+  const intensity = new IntensityHistories(tree.maxRestarts, tree.maxSeconds);
   const supExit = facts.exits.get(sup.id);
   const end = supExit ? supExit.index + 1 : trace.length;
   let decisions = 0;
@@ -309,7 +348,15 @@ export function checkSupervisor(trace: readonly TraceEvent[], sup: Pid, tree: Tr
     const leading: ReportLine[] = decision.report ? [reportLine('child_terminated', crashed.id, reason)] : [];
 
     if (decision.action === 'restart') {
-      if (!intensity.add(restartClock(trace, j + 1, points[p + 1] ?? end, sup, e.t))) {
+      const weighed = intensity.weigh(restartClock(trace, j + 1, points[p + 1] ?? end, sup, e.t));
+      // What the supervisor did: it gives up with the reached_max_restart_intensity report (rule 55).
+      const gaveUp = w.reports.some((r) => r.startsWith('shutdown '));
+      if (gaveUp ? !weighed.mayStop : !weighed.mayRestart) {
+        const allowed = weighed.mayRestart ? 'restart' : 'give up (intensity exceeded)';
+        return fail(`${where}: the supervisor ${gaveUp ? 'gave up' : 'restarted'}; the model says it must ${allowed} (intensity ${tree.maxRestarts}/${tree.maxSeconds}s)`, decisions);
+      }
+      weighed.choose(!gaveUp);
+      if (gaveUp) {
         // Rule 55: report, mark the child stopped, shut the rest down, exit :shutdown.
         const problem = expectStop(w, [...leading, reportLine('shutdown', crashed.id, 'reached_max_restart_intensity')], 'shutdown', `${where} (intensity ${tree.maxRestarts}/${tree.maxSeconds}s exceeded)`);
         return done(problem) ?? { ok: true, message: 'conforms', decisions };
