@@ -4,6 +4,7 @@
  * progress rate (outside the simulation).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { UsageError } from './UsageError.js';
 
 export interface Io {
   out(text: string): void;
@@ -22,7 +23,7 @@ export function processIo(): Io {
     err: (text) => void process.stderr.write(text),
     tty: Boolean(process.stderr.isTTY),
     readFile: (path) => readFileSync(path, 'utf8'),
-    writeFile: (path, content) => writeFileSync(path, content),
+    writeFile: writeOrExplain,
     clock: () => performance.now(),
   };
 }
@@ -59,5 +60,16 @@ export class Progress {
 
   clear(): void {
     if (this.io.tty) this.io.err('\r\x1b[2K');
+  }
+}
+
+/** Writes a file the user named (`--out`, `--junit`); a path that cannot be written is bad input. */
+export function writeOrExplain(path: string, content: string): void {
+  try {
+    writeFileSync(path, content);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? String(e));
+    throw new UsageError(`cannot write ${path}: ${why}`);
   }
 }

@@ -24,12 +24,13 @@ const SEMANTICS: readonly Semantics[] = ['current', 'otp25'];
 const USAGE = `beamcheck ${VERSION} — deterministic property-based checking of Erlang/OTP semantics
 
 usage:
-  beamcheck list [--json]
+  beamcheck list [--json] [--load FILE.js]
   beamcheck check [TARGET…] [--runs N] [--seed S] [--strategy sequence|random|pct]
                   [--semantics current|otp25] [--json] [--junit FILE] [--load FILE.js]
   beamcheck run TARGET [--runs N] [--seed S] [--path P] [--strategy …] [--semantics …] [--json]
-  beamcheck replay TOKEN|FILE [--format text|json|mermaid|html] [--out FILE]
-  beamcheck mutants [MUTATION…] [--runs N] [--json]   (the mutation check: every wrong runtime variant must be caught)
+                  [--junit FILE] [--load FILE.js]
+  beamcheck replay TOKEN|FILE [--format text|json|mermaid|html] [--out FILE] [--load FILE.js]
+  beamcheck mutants [MUTATION…] [--runs N] [--json] [--load FILE.js]   (the mutation check: every wrong runtime variant must be caught)
   beamcheck verify --runtime beam|beam27|sim|"COMMAND" [--against sim-inprocess] [--semantics …] [--runs N]
                    [--seed S] [--json] [--driver-timeout MS]   (differential conformance against a real runtime)
   beamcheck driver [--semantics current|otp25]     (the simulator as a protocol driver on stdin/stdout)
@@ -37,7 +38,9 @@ usage:
 
 TARGET is an id (p04-restart-intensity/before), a pattern id or slug (p04, restart-intensity), or a prefix.
 Environment: BEAMCHECK_RUNS sets the default --runs (100; BEAMCHECK_LONG=1 makes it 10,000).
-Exit codes: 0 every expectation met, 1 a property failed or an expectation was not met, 2 bad input.
+--load FILE.js adds the targets a module exports (\`targets\`): your own, for checking and replaying.
+Exit codes: 0 every expectation met, 1 a property failed or an expectation was not met, 2 bad input,
+3 an internal error (a bug in beamcheck: please report it).
 `;
 
 const OPTIONS = {
