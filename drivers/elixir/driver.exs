@@ -26,9 +26,11 @@
 #   arrival order. When the events are taken, it waits for the EXIT of every dead tracked process.
 # * Concurrent deaths. A supervisor that is killed (`killed`/`kill`) does not shut its children
 #   down: its descendants die concurrently and a real BEAM gives their events no order. The
-#   recorder collects the events of those descendants until all of them are dead and emits them
-#   right after the supervisor's `sup_exit`, ordered by process name (each process's own events in
-#   their order); events of other processes meanwhile are held back and follow the group.
+#   recorder collects the events of those descendants (a group anchored at the supervisor's
+#   `sup_exit`) and, when the events are taken, emits them right after that `sup_exit`, ordered by
+#   process name (each process's own events in their order). Events of other processes follow the
+#   group, whenever they happened: so two supervisors killed one after the other give two groups
+#   in kill order, however their descendants' deaths interleave.
 # * Supervisor reports. A `:logger` handler (all other handlers and primary filters removed, so
 #   nothing is printed) turns `%{label: {:supervisor, ctx}}` error reports into
 #   `["report", ctx, offender_id, reason]` events by a call to the recorder from the reporting
@@ -643,13 +645,13 @@ defmodule Beamcheck.Recorder do
       tracked: %{},
       # every process seen in this case: pid => %{name:, parent:, kind:, id:, n:}
       info: %{},
-      # recorded events, newest first: {origin_pid, event}
+      # recorded events, newest first; `{:beamcheck_group, g}` marks where group g goes
       events: [],
-      # concurrent-death group: pending descendants, members, their events, events held back
+      # concurrent-death groups: descendants not dead yet, each member's group, each group's
+      # events (newest first, with the member's name)
       pending: MapSet.new(),
-      members: MapSet.new(),
-      group: [],
-      deferred: []
+      member_of: %{},
+      groups: %{}
     }
   end
 
@@ -703,8 +705,16 @@ defmodule Beamcheck.Recorder do
 
   defp handle(:take, _from, state) do
     state = drain(state)
-    {Enum.reverse(state.events), %{state | events: []}}
+    events = state.events |> Enum.reverse() |> Enum.flat_map(&expand(&1, state.groups))
+    {events, %{state | events: [], member_of: %{}, groups: %{}}}
   end
+
+  # A group's events in place of its mark: by process name, each process's own in order.
+  defp expand({:beamcheck_group, g}, groups) do
+    groups[g] |> Enum.reverse() |> Enum.with_index() |> Enum.sort_by(fn {{name, _}, i} -> {name, i} end) |> Enum.map(fn {{_, event}, _} -> event end)
+  end
+
+  defp expand(event, _groups), do: [event]
 
   defp track(state, pid, info) do
     Process.link(pid)
@@ -727,15 +737,23 @@ defmodule Beamcheck.Recorder do
           end
 
         state = emit(state, pid, event)
-        state = if info.kind == :supervisor and reason in [:killed, :kill], do: orphan_group(state, pid), else: state
-        close_group(state)
+        if info.kind == :supervisor and reason in [:killed, :kill], do: orphan_group(state, pid), else: state
     end
   end
 
-  # The supervisor `sup` was killed: its tracked descendants die concurrently.
+  # The supervisor `sup` was killed: its tracked descendants die concurrently, as one group
+  # anchored here (or in the group `sup` itself belongs to).
   defp orphan_group(state, sup) do
-    orphans = for {pid, _} <- state.tracked, descendant?(state.info, pid, sup), into: MapSet.new(), do: pid
-    %{state | pending: MapSet.union(state.pending, orphans), members: MapSet.union(state.members, orphans)}
+    orphans = for {pid, _} <- state.tracked, descendant?(state.info, pid, sup), not is_map_key(state.member_of, pid), do: pid
+
+    {g, state} =
+      case Map.fetch(state.member_of, sup) do
+        {:ok, g} -> {g, state}
+        :error -> {sup, %{state | events: [{:beamcheck_group, sup} | state.events], groups: Map.put(state.groups, sup, [])}}
+      end
+
+    member_of = Enum.reduce(orphans, state.member_of, &Map.put(&2, &1, g))
+    %{state | pending: MapSet.union(state.pending, MapSet.new(orphans)), member_of: member_of}
   end
 
   defp descendant?(info, pid, ancestor) do
@@ -747,25 +765,9 @@ defmodule Beamcheck.Recorder do
   end
 
   defp emit(state, origin, event) do
-    cond do
-      MapSet.member?(state.members, origin) ->
-        %{state | group: [{state.info[origin].name, event} | state.group]}
-
-      MapSet.size(state.pending) > 0 ->
-        %{state | deferred: [event | state.deferred]}
-
-      true ->
-        %{state | events: [event | state.events]}
-    end
-  end
-
-  defp close_group(state) do
-    if MapSet.size(state.pending) == 0 and state.group != [] do
-      grouped = state.group |> Enum.reverse() |> Enum.with_index() |> Enum.sort_by(fn {{name, _}, i} -> {name, i} end)
-      in_order = Enum.map(grouped, fn {{_, event}, _} -> event end) ++ Enum.reverse(state.deferred)
-      %{state | events: Enum.reverse(in_order) ++ state.events, group: [], deferred: [], members: MapSet.new()}
-    else
-      state
+    case Map.fetch(state.member_of, origin) do
+      {:ok, g} -> %{state | groups: Map.update!(state.groups, g, &[{state.info[origin].name, event} | &1])}
+      :error -> %{state | events: [event | state.events]}
     end
   end
 

@@ -391,6 +391,33 @@ export const CALLS_CASTS_AND_THE_TASK_CLOCK: readonly Step[] = [
 ];
 
 /** Every script with the title its tests run under. */
+/**
+ * Two supervisors killed one after the other (a `sup_stop` of a root whose child supervisors have
+ * `brutal_kill`): k2 first, then k1. w2 traps exits and takes 300 ms in terminate/2, so on a real
+ * BEAM w1 dies while w2 is still terminating; the events are still two groups in kill order, each
+ * right after its supervisor's `sup_exit` (found by `verify --seed 7`, where the groups merged).
+ */
+export const TWO_KILLED_SUPERVISORS: readonly Step[] = [
+  [
+    {
+      cmd: 'sup_start',
+      tree: tree([
+        { id: 'k1', type: 'supervisor', restart: 'permanent', shutdown: 'brutal_kill', tree: tree([worker('w1')]) },
+        { id: 'k2', type: 'supervisor', restart: 'permanent', shutdown: 'brutal_kill', tree: tree([worker('w2', { trap_exit: true, terminate_ms: 300 })]) },
+      ]),
+    },
+    ok(tuple('ok', pid('sup')), [['start', 'w1', 1], ['start', 'w2', 1]]),
+  ],
+  [
+    { cmd: 'sup_stop', reason: 'shutdown' },
+    ok('ok', [
+      ['sup_exit', 'sup:k2', 'killed'], ['terminate', 'w2', 1, 'killed'], ['exit', 'w2', 1, 'killed'],
+      ['sup_exit', 'sup:k1', 'killed'], ['exit', 'w1', 1, 'killed'],
+      ['sup_exit', 'sup', 'shutdown'],
+    ]),
+  ],
+];
+
 export const SCRIPTS: ReadonlyArray<readonly [string, readonly Step[]]> = [
   ['supervision: strategies, signals, calls, the supervisor API, a killed nested supervisor', SUPERVISION],
   ['shutdown timeouts, brutal_kill and restart intensity', SHUTDOWN_AND_INTENSITY],
@@ -399,6 +426,7 @@ export const SCRIPTS: ReadonlyArray<readonly [string, readonly Step[]]> = [
   ['registry', REGISTRY],
   ['concurrent deaths under a killed nested supervisor, nested get_childspec', CONCURRENT_DEATHS],
   ['calls, casts and signals on workers; calls and casts move the task clock', CALLS_CASTS_AND_THE_TASK_CLOCK],
+  ['two supervisors killed one after the other: two groups in kill order', TWO_KILLED_SUPERVISORS],
 ];
 
 /**
