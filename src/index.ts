@@ -63,6 +63,7 @@ export type { ReplayRecord } from './scheduler/ReplayToken.js';
 
 // Reports
 export { renderText, describeEvent } from './report/text.js';
+export { pidsOf } from './report/names.js';
 export { renderMermaid } from './report/mermaid.js';
 export { renderHtml, renderSvg } from './report/html.js';
 export type { HtmlReport } from './report/html.js';

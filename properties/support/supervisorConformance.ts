@@ -16,7 +16,7 @@
  * Start failures are out of scope here (properties for patterns 13 and 18 cover them): every
  * child start in the trees checked here succeeds.
  */
-import { Pid, Tuple, equals, format, isTagged, type Term, type TermObject, type TraceEvent } from '../../src/index.js';
+import { Pid, Tuple, equals, format, isTagged, pidsOf, type Term, type TermObject, type TraceEvent } from '../../src/index.js';
 import type { TreePlan } from '../../src/index.js';
 import { restartPlan, type ModelChild } from '../../models/p03-supervision-strategies.js';
 import { RestartIntensity } from '../../models/p04-restart-intensity.js';
@@ -154,7 +154,8 @@ function restartClock(trace: readonly TraceEvent[], from: number, to: number, su
   const report = trace.findIndex((x, k) => k >= from && k < to && x.k === 'report' && x.pid.id === sup.id && x.name === 'supervisor.child_terminated');
   const start = report < 0 ? from - 1 : report;
   const lo = report < 0 ? received : trace[report]!.t;
-  for (let k = start + 1; k < to; k++) if (actorOf(trace[k]!)?.id === sup.id) return [lo, trace[k]!.t];
+  // The first event the supervisor is the actor of (a delivery of its message follows its send).
+  for (let k = start + 1; k < to; k++) if (pidsOf(trace[k]!)[0]?.id === sup.id) return [lo, trace[k]!.t];
   return [lo, lo];
 }
 
@@ -191,24 +192,6 @@ class IntensityHistories {
         this.histories = [...kept.values()];
       },
     };
-  }
-}
-
-/** The process that performed a trace event, for the events a process performs itself. */
-function actorOf(e: TraceEvent): Pid | null {
-  switch (e.k) {
-    case 'spawn':
-      return e.parent;
-    case 'send':
-    case 'signal':
-      return e.from;
-    case 'deliver':
-    case 'drop':
-    case 'clock':
-    case 'killed_by':
-      return null;
-    default:
-      return 'pid' in e ? e.pid : null;
   }
 }
 

@@ -6,6 +6,7 @@
  * and other stacktraces become `[]`.
  */
 import { mapEntries } from '../term/compare.js';
+import { formatAtom } from '../term/format.js';
 import { toJson, type Json } from '../term/json.js';
 import { Bin, Improper, Pid, Ref, TMap, Tuple, bin, isTermObject, type Term, type TermObject } from '../term/Term.js';
 
@@ -25,11 +26,7 @@ function exceptionOf(x: Term): TermObject | undefined {
  * field at all); the Elixir driver always answers the computed text.
  */
 function computedMessage(x: TermObject): Bin | undefined {
-  const mfa = () => {
-    const module = String(x['module']);
-    const shown = module.startsWith('Elixir.') ? module.slice('Elixir.'.length) : `:${module}`;
-    return `${shown}.${String(x['function'])}/${String(x['arity'])}`;
-  };
+  const mfa = () => `${formatAtom(String(x['module']))}.${String(x['function'])}/${String(x['arity'])}`;
   if (x['__struct__'] === 'Elixir.UndefinedFunctionError' && x['message'] === 'nil') return bin(`function ${mfa()} is undefined or private`);
   if (x['__struct__'] === 'Elixir.FunctionClauseError') return bin(`no function clause matching in ${mfa()}`);
   return undefined;

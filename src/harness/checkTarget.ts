@@ -111,6 +111,8 @@ export function checkTarget(target: Target<Json>, options: CheckOptions = {}): T
   const numRuns = options.numRuns ?? 100;
   const mutation = options.mutation;
   let runs = 0;
+  // Wall time of the whole check, for the report's `ms` only: read outside every run (fake timers
+  // are installed only inside `execute`), it never reaches a schedule, a trace or a token.
   const started = performance.now();
   const property = fc.property(target.input, scheduleArbitrary(strategy, options.scheduleLength ?? 1000), (input, schedule) => {
     const { result } = execute(target, input, { semantics, strategy: strategyFor(schedule), seed: 0, mutation, trace: true });

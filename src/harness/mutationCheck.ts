@@ -39,6 +39,7 @@ function candidates(m: MutationInfo, targets: readonly AnyTarget[], declaredOnly
 }
 
 export function checkMutation(m: MutationInfo, targets: readonly AnyTarget[], options: MutationCheckOptions = {}): MutationOutcome {
+  // Wall time for the report only (outside every run, like checkTarget's `ms`).
   const started = performance.now();
   const tried: Array<{ target: string; semantics: Semantics; runs: number }> = [];
   for (const target of candidates(m, targets, options.declaredOnly ?? false)) {

@@ -84,8 +84,7 @@ export class EtsStore {
         for (const row of rows) this.insertRow(table, row);
         return true;
       }
-      case 'lookup':
-      {
+      case 'lookup': {
         const table = this.table(c.table, caller, false);
         return [...(table.rows.get(table.keyString(c.key)) ?? [])];
       }
@@ -96,8 +95,7 @@ export class EtsStore {
         const values = rows.map((r) => r[c.pos - 1]!);
         return table.type === 'set' || table.type === 'ordered_set' ? values[0] : values;
       }
-      case 'member':
-      {
+      case 'member': {
         const table = this.table(c.table, caller, false);
         return table.rows.has(table.keyString(c.key));
       }

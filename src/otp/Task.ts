@@ -33,7 +33,7 @@ import {
   TIMEOUT,
 } from '../kernel/api.js';
 import type { Matcher, Op } from '../kernel/effects.js';
-import { argumentError, erlangError, exit, raise } from '../kernel/errors.js';
+import { argumentError, erlangError, exit, functionClause as functionClauseError } from '../kernel/errors.js';
 import { match } from '../kernel/match.js';
 import { format } from '../term/format.js';
 import { ErlModule, Pid, Ref, Tuple, isTermObject, t, type Term, type TermFun, type TermObject } from '../term/Term.js';
@@ -82,12 +82,8 @@ export function inspect(x: Term): string {
 }
 
 /** Raises `FunctionClauseError` for `Task.fun/arity`, as a failed guard would. */
-export function functionClause(fun: string, arity: number, module = TASK): never {
-  return raise('FunctionClauseError', `no function clause matching in ${inspect(module)}.${fun}/${arity}`, {
-    module,
-    function: fun,
-    arity,
-  });
+export function functionClause(fun: string, arity: number, module: string = TASK): never {
+  return functionClauseError(module, fun, arity);
 }
 
 function isTask(x: unknown): x is Task {

@@ -16,7 +16,7 @@
  */
 import { demonitor, isAlive, monitor, self, semantics, send, trapExit } from '../../kernel/api.js';
 import type { Op } from '../../kernel/effects.js';
-import { raise } from '../../kernel/errors.js';
+import { functionClause as functionClauseError, raise } from '../../kernel/errors.js';
 import * as Ets from '../../kernel/ets.api.js';
 import { equals } from '../../term/compare.js';
 import { ErlModule, Pid, Ref, TMap, Tuple, isTagged, t, type Term } from '../../term/Term.js';
@@ -28,13 +28,7 @@ import { ALL_INFO, KEY_INFO, isOrdered, modeOf, rescueBadarg, unregisterRows, ty
 
 const MODULE = 'Elixir.Registry.Partition';
 
-function functionClause(fun: string, arity: number): never {
-  return raise('FunctionClauseError', `no function clause matching in Registry.Partition.${fun}/${arity}`, {
-    module: MODULE,
-    function: fun,
-    arity,
-  });
-}
+const functionClause = (fun: string, arity: number): never => functionClauseError(MODULE, fun, arity);
 
 /**
  * The server state as a term: 1.14 keeps the pid table; HEAD `{pid_ets, locks, ordered}` where

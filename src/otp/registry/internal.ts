@@ -17,7 +17,7 @@
  */
 import { unlink } from '../../kernel/api.js';
 import type { Op } from '../../kernel/effects.js';
-import { ErlangError, argumentError, raise } from '../../kernel/errors.js';
+import { ErlangError, argumentError, functionClause as functionClauseError } from '../../kernel/errors.js';
 import * as Ets from '../../kernel/ets.api.js';
 import { equals } from '../../term/compare.js';
 import { format } from '../../term/format.js';
@@ -70,11 +70,7 @@ export function registryName(registry: Term, fun: string, arity: number): string
 }
 
 export function functionClause(fun: string, arity: number): never {
-  return raise('FunctionClauseError', `no function clause matching in Registry.${fun}/${arity}`, {
-    module: 'Elixir.Registry',
-    function: fun,
-    arity,
-  });
+  return functionClauseError('Elixir.Registry', fun, arity);
 }
 
 /** `Module.concat(registry, "PIDPartition" <> i)` as `:elixir_aliases.concat/1` builds it. */
