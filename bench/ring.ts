@@ -61,3 +61,41 @@ export function bareRing(processes: number, messages: number): RingResult {
   }
   return { deliveries: delivered, ms: performance.now() - start, steps: delivered };
 }
+
+/**
+ * The same hops through generators resumed by a bare loop: no scheduler, no choice, no trace, no
+ * kernel. Each hop resumes the receiver from its `yield` (it gets the message) and again after it
+ * yields the send, which is the least any design that runs processes as generators must do. It is
+ * the floor under the simulator's figure, and the reason a fifth of the bare array loop is out of
+ * reach for a generator-based kernel: the generators alone cost more than that.
+ */
+export function generatorFloorRing(processes: number, messages: number): RingResult {
+  interface FloorProcess {
+    readonly mailbox: number[];
+    readonly body: Generator<number, void, number>;
+  }
+  const ring: FloorProcess[] = [];
+  for (let i = 0; i <= processes; i++) {
+    // Yields 0 at its receive and, at its send, the message it passes on.
+    const body = (function* (): Generator<number, void, number> {
+      for (;;) {
+        const m = yield 0; // receive
+        yield m - 1; // send
+      }
+    })();
+    body.next();
+    ring.push({ mailbox: [], body });
+  }
+  const start = performance.now();
+  ring[0]!.mailbox.push(messages);
+  let delivered = 0;
+  for (let at = 0; delivered < messages; ) {
+    const p = ring[at]!;
+    const sent = p.body.next(p.mailbox.shift()!).value as number;
+    p.body.next(0); // back to its receive
+    delivered++;
+    at = at === processes ? 0 : at + 1;
+    ring[at]!.mailbox.push(sent);
+  }
+  return { deliveries: delivered, ms: performance.now() - start, steps: delivered };
+}

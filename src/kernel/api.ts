@@ -34,8 +34,37 @@ import type {
 export const TIMEOUT: unique symbol = Symbol('timeout');
 export type Timeout = typeof TIMEOUT;
 
-function* perform<T>(effect: Effect): Op<T> {
-  return (yield effect) as T;
+/**
+ * One effect as an `Op`: `yield*` over it yields the effect once and returns what the kernel
+ * resumes the process with. A hand-written iterator rather than a generator because it is the
+ * hottest object in the simulator (one per scheduling point): `npm run bench` measured the ring
+ * faster with it. `throw` rethrows, so an error the kernel raises in the process surfaces at the
+ * `yield*`, exactly as it did through a generator. (No `return`: the kernel never closes a process
+ * early, so `yield*` never asks for it.)
+ */
+class EffectOp<T> {
+  private done = false;
+
+  constructor(private readonly effect: Effect) {}
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(value?: unknown): IteratorResult<Effect, T> {
+    if (this.done) return { value: value as T, done: true };
+    this.done = true;
+    return { value: this.effect, done: false };
+  }
+
+  throw(error: unknown): IteratorResult<Effect, T> {
+    this.done = true;
+    throw error;
+  }
+}
+
+function perform<T>(effect: Effect): Op<T> {
+  return new EffectOp<T>(effect) as unknown as Op<T>;
 }
 
 /** The calling process's pid. */
