@@ -182,6 +182,19 @@ export class Channel implements Schedulable {
     readonly to: Proc,
   ) {}
 
+  /** Takes the head signal; the queue empties in place once every signal is taken. */
+  take(): Signal {
+    const signal = this.queue[this.head]!;
+    this.head++;
+    if (this.head === this.queue.length) {
+      // Mostly one signal in flight: pop is the cheap way to empty it (truncating is a slow path).
+      if (this.head === 1) this.queue.pop();
+      else this.queue.length = 0;
+      this.head = 0;
+    }
+    return signal;
+  }
+
   get empty(): boolean {
     return this.head >= this.queue.length;
   }

@@ -117,9 +117,13 @@ const SYSTEM_PID = new Pid(-1);
 
 const MAX_IMMEDIATE = 1_000_000;
 
+function notAnEffect(value: unknown): TypeError {
+  return new TypeError(`a process yielded ${String(value)}: use yield* with the beamcheck API`);
+}
+
 /** Effects answered within the current step: they read only the process's own view of the world. */
-function isImmediate(e: Effect): boolean {
-  const op = e.op;
+function isImmediate(e: Effect | null): boolean {
+  const op = e?.op; // a raw `yield null` is reported by performEffect, not crashed on here
   return op === 'self' || op === 'now' || op === 'semantics' || op === 'make_ref' || op === 'mutation';
 }
 
@@ -466,9 +470,7 @@ export class Runtime {
   }
 
   private performEffect(p: Proc, e: Effect): void {
-    if (e === null || typeof e !== 'object' || typeof (e as { op?: unknown }).op !== 'string') {
-      throw new TypeError(`a process yielded ${String(e)}: use yield* with the beamcheck API`);
-    }
+    if (e === null || typeof e !== 'object') throw notAnEffect(e);
     switch (e.op) {
       case 'spawn': {
         const child = this.newProcess(e.body, p);
@@ -582,6 +584,8 @@ export class Runtime {
       }
     }
     // self, now, semantics, make_ref and mutation never get here: runProcess answers them inline.
+    // (The op is read once, by the switch, on the hot path: effects have many shapes.)
+    if (typeof (e as { op?: unknown }).op !== 'string') throw notAnEffect(e);
     throw new TypeError(`unknown effect ${(e as { op: string }).op}`);
   }
 
@@ -677,24 +681,12 @@ export class Runtime {
   /** Delivers every signal queued in `ch`, in order, now. */
   private flush(ch: Channel): void {
     if (ch.queued) this.enabled.remove(ch);
-    while (ch.head < ch.queue.length) {
-      const signal = ch.queue[ch.head]!;
-      ch.head++;
-      if (ch.head === ch.queue.length) {
-        ch.queue.length = 0;
-        ch.head = 0;
-      }
-      this.deliver(signal);
-    }
+    while (ch.head < ch.queue.length) this.deliver(ch.take());
   }
 
   private deliverHead(ch: Channel): void {
-    const signal = ch.queue[ch.head]!;
-    ch.head++;
-    if (ch.head === ch.queue.length) {
-      ch.queue.length = 0;
-      ch.head = 0;
-    } else {
+    const signal = ch.take();
+    if (ch.head < ch.queue.length) {
       const next = ch.queue[ch.head]!;
       this.enable(ch, next.seq, next.sentAt);
     }

@@ -22,6 +22,8 @@ import {
   startTimer,
   t,
   type Op,
+  type Pid,
+  type ProcessBody,
   type Term,
 } from '../../src/index.js';
 import { etsCall } from '../../src/kernel/api.js';
@@ -203,6 +205,24 @@ describe('safety nets', () => {
     });
     const exit = result.trace.find((e) => e.k === 'exit' && e.pid.id === 1) as { reason: Term };
     expect(format(exit.reason)).toBe('{%TypeError{message: "bad"}, []}');
+    expect(result.verdict).toEqual({ kind: 'completed' });
+  });
+
+  it('a process that yields something other than an effect exits with a TypeError saying so', () => {
+    const yields: unknown[] = [42, null, {}, { op: 'bogus' }];
+    const result = run(function* () {
+      // Raw yields instead of yield* over the API: the mistake a newcomer makes.
+      for (const value of yields) yield* spawn((function* () { yield value; }) as unknown as ProcessBody);
+      yield* sleep(10);
+    });
+    const exits = result.trace.filter((e) => e.k === 'exit' && e.pid.id !== 0) as { pid: Pid; reason: Term }[];
+    const reasons = exits.sort((a, b) => a.pid.id - b.pid.id).map((e) => format(e.reason));
+    expect(reasons).toEqual([
+      '{%TypeError{message: "a process yielded 42: use yield* with the beamcheck API"}, []}',
+      '{%TypeError{message: "a process yielded null: use yield* with the beamcheck API"}, []}',
+      '{%TypeError{message: "a process yielded [object Object]: use yield* with the beamcheck API"}, []}',
+      '{%TypeError{message: "unknown effect bogus"}, []}',
+    ]);
     expect(result.verdict).toEqual({ kind: 'completed' });
   });
 });
