@@ -92,7 +92,9 @@ export class Proc implements Schedulable {
   get dict(): Map<string, [Term, Term]> {
     return (this._dict ??= new Map());
   }
-  /** Inbound channels keyed by sender pid number (or -1: one queue per receiver). */
+  /** `'node'` delivery: the one queue of signals in flight to this process, in send order. */
+  nodeChannel: Channel | null = null;
+  /** `'pair'` delivery: one queue per sender, keyed by the sender's pid number. */
   get inbound(): Map<number, Channel> {
     return (this._inbound ??= new Map());
   }

@@ -651,13 +651,7 @@ export class Runtime {
     linked: boolean,
     object: Term | null,
   ): void {
-    // 'node': one queue per receiver (send order across all senders); 'pair': one per sender.
-    const key = this.delivery === 'node' ? -1 : from.pid.id;
-    let ch = to.inbound.get(key);
-    if (ch === undefined) {
-      ch = new Channel(this.delivery === 'node' ? to : from, to);
-      to.inbound.set(key, ch);
-    }
+    const ch = this.channel(from, to);
     const seq = ++this.seq;
     ch.queue.push(new Signal(kind, from, to, seq, this.now, payload, ref, linked, object ?? 'undefined'));
     if (this.tracing) {
@@ -676,6 +670,17 @@ export class Runtime {
       return;
     }
     if (!ch.queued && ch.queue.length - ch.head === 1) this.enable(ch, seq, this.now);
+  }
+
+  /** 'node': one queue per receiver (send order across all senders); 'pair': one per sender. */
+  private channel(from: Proc, to: Proc): Channel {
+    if (this.delivery === 'node') return (to.nodeChannel ??= new Channel(to, to));
+    let ch = to.inbound.get(from.pid.id);
+    if (ch === undefined) {
+      ch = new Channel(from, to);
+      to.inbound.set(from.pid.id, ch);
+    }
+    return ch;
   }
 
   /** Delivers every signal queued in `ch`, in order, now. */
