@@ -18,7 +18,7 @@
  * Map entries are sorted by key so that equal terms encode to identical bytes.
  */
 import { mapEntries } from './compare.js';
-import { Bin, ErlFloat, ErlModule, Improper, Pid, Ref, TMap, Tuple, isTermObject, type Term } from './Term.js';
+import { Bin, ErlFloat, ErlModule, Improper, Pid, Ref, TMap, Tuple, adoptAsTuple, isTermObject, type Term } from './Term.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -85,9 +85,7 @@ export function fromJson(
   switch (key) {
     case 'tuple': {
       if (!Array.isArray(v)) fail('tuple', j);
-      const tuple = new Tuple(v.length);
-      v.forEach((e, i) => (tuple[i] = fromJson(e, intern)));
-      return tuple;
+      return adoptAsTuple(v.map((e) => fromJson(e, intern)));
     }
     case 'bin':
       if (typeof v !== 'string') fail('bin', j);
