@@ -27,6 +27,12 @@ interface Row {
 }
 
 const rows: Row[] = [];
+
+/**
+ * A full collection before each measure, so none pays for the garbage of the one before it (the
+ * traced ring leaves three million trace events behind). `npm run bench` exposes `gc`.
+ */
+const collect: () => void = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function ring(): void {
@@ -38,9 +44,6 @@ function ring(): void {
   generatorFloorRing(processes, warm);
   simulatedRing(processes, warm, true);
   simulatedRing(processes, warm, false);
-  // A full collection before each measure, so none pays for the garbage of the one before it
-  // (the traced ring leaves three million trace events behind).
-  const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
   collect();
   const bare = bareRing(processes, messages);
   collect();
@@ -135,9 +138,12 @@ function print(): void {
 async function main(): Promise<void> {
   console.log(`beamcheck bench — node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
   ring();
+  collect();
   spawnExit();
   idleMemory();
+  collect();
   propertyThroughput();
+  collect();
   await verifyThroughput();
   print();
 }
