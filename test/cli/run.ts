@@ -33,6 +33,10 @@ export async function cli(args: string[], env: Record<string, string> = {}, tty 
   return { code, ...result() };
 }
 
-export const LOAD = ['--load', 'test/fixtures/targets.ts'];
+/**
+ * The CLI tests' own targets. Under `npm run coverage` the CLI is the tsc build, which imports
+ * `--load` modules natively, so it loads their build (tsconfig.coverage.json compiles it).
+ */
+export const LOAD = ['--load', process.env['BEAMCHECK_COVERAGE'] === '1' ? 'dist/test/fixtures/targets.js' : 'test/fixtures/targets.ts'];
 
 export { writeFileSync };

@@ -176,6 +176,35 @@ describe('§3.1 starting', () => {
         expect(always(runs)).toEqual(['{:error, :timeout}', ':dead']);
       }
     });
+    // Measured on Elixir 1.14 / OTP 25 and 1.18 / OTP 27 (the same script prints the same five lines
+    // on both): an unlinked start waits on a monitor, so a start killed before its ack returns the
+    // DOWN reason, and nothing is left in the caller's mailbox.
+    it('GenServer.start (unlinked, monitored): killed during init, too slow, raise, {:stop, r}', () => {
+      for (const semantics of both) {
+        const runs = observe(function* (seen) {
+          const Slow = GenServer.defmodule('Slow', { *init() { yield* sleep(1000); return t('ok', 1); } });
+          yield* spawn(function* () {
+            yield* sleep(50);
+            yield* exitSignal((yield* whereis('slow'))!, 'kill');
+          });
+          seen.push(yield* GenServer.start(Slow, [], { name: 'slow' }));
+          seen.push(yield* GenServer.start(Slow, [], { name: 'slow2', timeout: 100 }));
+          yield* sleep(50);
+          seen.push((yield* whereis('slow2')) === undefined ? 'dead' : 'alive');
+          seen.push(yield* GenServer.start(initReturning(() => raise('RuntimeError', 'boom')), []));
+          seen.push(yield* GenServer.start(initReturning(t('stop', 'nope')), []));
+          seen.push(t('mailbox', (yield* processInfo(yield* self(), 'messages')) as Term));
+        }, { semantics, seeds: 10 });
+        expect(always(runs)).toEqual([
+          '{:error, :killed}',
+          '{:error, :timeout}',
+          ':dead',
+          '{:error, {%RuntimeError{message: "boom"}, []}}',
+          '{:error, :nope}',
+          '{:mailbox, []}',
+        ]);
+      }
+    });
   });
 
   describe('3.1.5 the linked caller when init fails', () => {

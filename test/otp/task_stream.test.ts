@@ -40,6 +40,7 @@ import {
   trapExit,
   type Op,
   type Pid,
+  type Ref,
   type Term,
 } from '../../src/index.js';
 import * as Agent from '../../src/otp/Agent.js';
@@ -204,31 +205,66 @@ describe('§5.4.2 laziness and the monitor process', () => {
     }
   });
 
+  /** A stream task that reports its pid to `observer`, answers one ping, then sleeps `ms`. */
+  const reportingTask = (observer: Pid, ms: number | 'infinity') =>
+    function* (): Op<number> {
+      yield* send(observer, t('task', yield* self()));
+      const [, from] = yield* receive(match.tagged('ping', 2));
+      yield* send(from as Pid, 'pong');
+      yield* sleep(ms);
+      return 0;
+    };
+
+  /** Monitors `n` reporting tasks; each ping after the monitor (same channel) is a barrier. */
+  function* monitorTasks(n: number): Op<Ref[]> {
+    const me = yield* self();
+    const refs: Ref[] = [];
+    for (let i = 0; i < n; i++) {
+      const pid = (yield* receive(match.tagged('task', 2)))[1] as Pid;
+      refs.push(yield* monitor(pid));
+      yield* send(pid, t('ping', me));
+      yield* receive(match.eq('pong'));
+    }
+    return refs;
+  }
+
   it('the caller dying takes its linked tasks down with its reason', () => {
     const runs = observe(function* (seen) {
       const me = yield* self();
       const caller = yield* spawn(function* () {
-        const s = yield* Task.asyncStream([1, 2], function* () {
-          yield* send(me, t('task', yield* self()));
-          const [, from] = yield* receive(match.tagged('ping', 2));
-          yield* send(from as Pid, 'pong');
-          yield* sleep('infinity');
-          return 0;
-        });
-        yield* s.toList();
+        yield* (yield* Task.asyncStream([1, 2], reportingTask(me, 'infinity'))).toList();
       });
-      const refs = [];
-      for (let i = 0; i < 2; i++) {
-        const pid = (yield* receive(match.tagged('task', 2)))[1] as Pid;
-        refs.push(yield* monitor(pid));
-        yield* send(pid, t('ping', me)); // after the monitor on the same channel: a barrier
-        yield* receive(match.eq('pong'));
-      }
+      const refs = yield* monitorTasks(2);
       yield* exitSignal(caller, 'boom');
       for (const ref of refs) seen.push((yield* receive(match.down(ref)))[4]!);
     });
     expect(always(runs)).toEqual([':boom', ':boom']);
   });
+
+  // Measured on Elixir 1.14 / OTP 25 and 1.18 / OTP 27 with three tasks sleeping 10 s (both print
+  // the same): a trapping caller's monitor process traps too, so a :kill reaches the tasks only
+  // through the monitor process's DOWN of the caller (handle_stop_or_parent_down; with timeout
+  // :infinity nothing else could stop them), and a trappable :boom leaves the caller enumerating
+  // until the 5 s task timeout closes the stream.
+  for (const [signal, timeout, callerReason, taskReason] of [
+    ['kill', 'infinity', ':killed', ':killed'],
+    ['boom', 5000, '{:timeout, {Task.Supervised, :stream, [5000]}}', ':killed'],
+  ] as const) {
+    it(`a trapping caller sent ${signal} (timeout ${timeout}): exits ${callerReason}, its tasks ${taskReason}`, () => {
+      const runs = observe(function* (seen) {
+        const me = yield* self();
+        const [caller, callerRef] = yield* spawnMonitor(function* () {
+          yield* trapExit(true);
+          yield* (yield* Task.asyncStream([1, 2, 3], reportingTask(me, 10_000), { maxConcurrency: 3, timeout })).toList();
+        });
+        const refs = yield* monitorTasks(3);
+        yield* exitSignal(caller, signal);
+        seen.push((yield* receive(match.down(callerRef)))[4]!);
+        for (const ref of refs) seen.push((yield* receive(match.down(ref)))[4]!);
+      });
+      expect(always(runs)).toEqual([callerReason, taskReason, taskReason, taskReason]);
+    });
+  }
 
   it('with single-node delivery (the default) a stream never hits the cross-sender race', () => {
     const runs = observe(function* (seen) {
