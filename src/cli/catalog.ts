@@ -35,7 +35,8 @@ export class Catalog {
     });
     this.extra = [...extra];
     for (const t of [...properties, ...scenarios, ...extra]) {
-      if (this.byId.has(t.id)) throw new Error(`duplicate target id ${t.id}`);
+      // Only a --load module can repeat an id (a built-in one, or its own): bad input.
+      if (this.byId.has(t.id)) throw new UsageError(`duplicate target id "${t.id}": a --load module repeats an id that is already taken`);
       this.byId.set(t.id, t);
     }
   }
@@ -82,6 +83,12 @@ export async function loadTargets(files: readonly string[]): Promise<Target<Json
     const list = (mod['targets'] ?? mod['default']) as unknown;
     if (!Array.isArray(list) || list.some((t) => typeof t !== 'object' || t === null || typeof (t as Target<Json>).id !== 'string')) {
       throw new UsageError(`${file} must export "targets": an array of beamcheck targets`);
+    }
+    for (const t of list as Array<Record<string, unknown>>) {
+      const input = t['input'] as { generate?: unknown } | null | undefined;
+      const missing =
+        typeof t['program'] !== 'function' ? '"program" (a function)' : typeof t['check'] !== 'function' ? '"check" (a function)' : typeof input?.generate !== 'function' ? '"input" (a fast-check arbitrary)' : undefined;
+      if (missing) throw new UsageError(`${file}: target "${String(t['id'])}" has no ${missing}`);
     }
     out.push(...(list as Target<Json>[]));
   }

@@ -375,7 +375,8 @@ export class SimDriver implements Driver {
 
   private supCall(c: Command): () => Json {
     const fun = str(c, 'fun');
-    const args = Array.isArray(c['args']) ? (c['args'] as Json[]) : [];
+    const args = c['args'] ?? [];
+    if (!Array.isArray(args)) throw new RequestError(`bad arguments for ${fun}: ${JSON.stringify(args)}`);
     const body = this.supFunction(fun, args);
     const sup = this.supTarget(c['sup'] === undefined ? 'sup' : str(c, 'sup'));
     if (sup === null) return () => 'not_running';
@@ -608,7 +609,7 @@ export class SimDriver implements Driver {
     const kind: Term = keys === 'duplicate_key' ? t('duplicate', 'key') : keys;
     const partitions = int(c, 'partitions', 1);
     const r = this.inAgent(this.c.holder, () => Registry.startLink({ keys: kind, name: REGISTRY, partitions }));
-    if (!('value' in r) || !isTagged(r.value, 'ok', 2)) throw new RequestError(`reg_start failed: ${JSON.stringify('value' in r ? this.canon(r.value) : null)}`);
+    if (!('value' in r) || !isTagged(r.value, 'ok', 2)) throw new RequestError(`reg_start failed: ${JSON.stringify(this.canon('value' in r ? r.value : 'exit' in r ? r.exit : r.died))}`);
     const registry = r.value[1] as Pid;
     this.c.registry = registry;
     const children = this.runValue(() => Supervisor.whichChildren(registry)) as Term[];

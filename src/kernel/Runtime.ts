@@ -842,7 +842,9 @@ export class Runtime {
 
   private startReceive(p: Proc, matcher: Matcher<unknown>, after: number | 'infinity'): void {
     if (typeof matcher !== 'function') throw new TypeError('receive needs a matcher function');
-    if (after !== 'infinity' && !(Number.isInteger(after) && after >= 0)) erlangError(t('timeout_value', after as Term));
+    // A bad `after` value (not an integer in 0..2^32-1) is the error `:timeout_value` itself: the
+    // BEAM does not wrap the value (✔ k1.exs, big.exs on OTP 25 and 27).
+    if (after !== 'infinity' && !(Number.isInteger(after) && after >= 0 && after <= 0xffffffff)) erlangError('timeout_value');
     const box = p.mailbox;
     for (let i = 0; i < box.length; i++) {
       const value = matcher(box[i]!);
@@ -987,7 +989,7 @@ export class Runtime {
   }
 
   private deactivateAlias(p: Proc, ref: Ref): boolean {
-    if (!(ref instanceof Ref)) return false;
+    if (!(ref instanceof Ref)) erlangError('badarg'); // :erlang.unalias(:foo) raises badarg
     if (!p.aliases.delete(ref.id)) return false;
     this.aliasOwners.delete(ref.id);
     return true;
@@ -1025,7 +1027,8 @@ export class Runtime {
     let target: Proc | string;
     if (dest instanceof Pid) {
       const proc = this.procOf(dest);
-      if (!proc) erlangError('badarg');
+      // A local pid that never existed is accepted like a dead one: the timer is cancelled at once.
+      if (!proc) return this.newRef();
       target = proc;
     } else if (typeof dest === 'string') {
       target = dest;

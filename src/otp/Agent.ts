@@ -16,10 +16,10 @@
  */
 import { put } from '../kernel/api.js';
 import type { Op } from '../kernel/effects.js';
+import { erlangError } from '../kernel/errors.js';
 import { ErlModule, Tuple, isTagged, t, type Term, type TermFun, type TermObject } from '../term/Term.js';
 import { apply, invoke } from './callbacks.js';
 import * as GenServer from './GenServer.js';
-import { functionClause } from './Task.js';
 import { funInfoMfa } from './taskSupervised.js';
 
 export const AGENT = 'Elixir.Agent';
@@ -56,11 +56,13 @@ export const AgentServer: ErlModule = GenServer.defmodule('Agent.Server', {
       return t('stop', t('bad_return_value', r), state);
     }
     if (isTagged(request, 'update', 2)) return t('reply', 'ok', yield* run(request[1] as AgentFun, [state]));
-    return functionClause('handle_call', 3, 'Elixir.Agent.Server');
+    // No clause matches: the VM's raw `function_clause` error (not the Elixir struct, which only
+    // `rescue` builds) crashes the agent, so its exit reason is `{:function_clause, stack}`.
+    return erlangError('function_clause');
   },
   *handleCast(request, state) {
     if (isTagged(request, 'cast', 2)) return t('noreply', yield* run(request[1] as AgentFun, [state]));
-    return functionClause('handle_cast', 2, 'Elixir.Agent.Server');
+    return erlangError('function_clause');
   },
 });
 

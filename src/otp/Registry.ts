@@ -22,7 +22,7 @@
  */
 import { isAlive, self, semantics, send as kernelSend } from '../kernel/api.js';
 import type { Op } from '../kernel/effects.js';
-import { argumentError, erlangError, raise, undefinedFunction } from '../kernel/errors.js';
+import { argumentError, erlangError, functionClause as moduleFunctionClause, raise, undefinedFunction } from '../kernel/errors.js';
 import { format } from '../term/format.js';
 import { ErlModule, Pid, Tuple, atomName, isAtom, isList, isTagged, isTermObject, t, type Term, type TermObject } from '../term/Term.js';
 import { equals } from '../term/compare.js';
@@ -65,7 +65,8 @@ function option(opts: Options, key: string): Term | undefined {
     const v = (opts as TermObject)[key];
     return v === undefined ? undefined : v;
   }
-  return undefined;
+  // registry.ex reads every option with Keyword.get/3, whose head guards is_list (✔ r1.exs).
+  return moduleFunctionClause('Elixir.Keyword', 'get', 3);
 }
 
 function isKeyword(x: Term): boolean {

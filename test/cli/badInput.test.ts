@@ -23,6 +23,23 @@ writeFileSync(badModule, 'export const targets = 42;\n');
 const brokenModule = join(dir, 'broken.mjs');
 writeFileSync(brokenModule, 'this is not javascript(\n');
 
+const dupModule = join(dir, 'dup.mjs');
+writeFileSync(dupModule, "export const targets = [{ id: 'p04-restart-intensity/before', title: 't', input: { generate() {} }, program() {}, check() {} }];\n");
+const halfTarget = join(dir, 'half.mjs');
+writeFileSync(halfTarget, "export default [{ id: 'mine/one', title: 't', program() {}, check() {} }];\n");
+const noCheck = join(dir, 'nocheck.mjs');
+writeFileSync(noCheck, "export const targets = [{ id: 'mine/two', title: 't', input: { generate() {} }, program() {} }];\n");
+const noProgram = join(dir, 'noprogram.mjs');
+writeFileSync(noProgram, "export const targets = [{ id: 'mine/three', title: 't', input: { generate() {} }, check: 1 }];\n");
+
+// A driver that refuses hello with no reason and writes nothing to stderr.
+const terseDriverFile = join(dir, 'terse-driver.mjs');
+writeFileSync(
+  terseDriverFile,
+  "import { createInterface } from 'node:readline';\nfor await (const line of createInterface({ input: process.stdin })) process.stdout.write(JSON.stringify({ id: JSON.parse(line).id, ok: false }) + '\\n');\n",
+);
+const terseDriver = `"${process.execPath}" "${terseDriverFile}"`;
+
 const GOOD_TOKEN_PREFIX = 'bc1.';
 
 const cases: Array<[string, string[], RegExp]> = [
@@ -63,6 +80,11 @@ const cases: Array<[string, string[], RegExp]> = [
   ['load missing module', ['list', '--load', join(dir, 'missing.mjs')], /cannot load targets from/],
   ['load module without targets', ['list', '--load', badModule], /must export "targets"/],
   ['load broken module', ['list', '--load', brokenModule], /cannot load targets from/],
+  ['load a target whose id is taken', ['list', '--load', dupModule], /duplicate target id "p04-restart-intensity\/before": a --load module repeats an id that is already taken/],
+  ['load the same module twice', ['list', ...LOAD, ...LOAD], /duplicate target id "test\/racy-counter"/],
+  ['load a target without an input arbitrary', ['check', 'mine/one', '--load', halfTarget], /half\.mjs: target "mine\/one" has no "input" \(a fast-check arbitrary\)\n$/],
+  ['load a target without a check', ['list', '--load', noCheck], /nocheck\.mjs: target "mine\/two" has no "check" \(a function\)\n$/],
+  ['load a target without a program', ['list', '--load', noProgram], /noprogram\.mjs: target "mine\/three" has no "program" \(a function\)\n$/],
   ['BEAMCHECK_RUNS garbage', ['check', 'test/safe-counter', ...LOAD], /BEAMCHECK_RUNS/],
   ['verify without --runtime', ['verify', '--runs', '5'], /"verify" needs --runtime beam\|beam27\|sim\|"COMMAND"/],
   ['verify with an empty runtime', ['verify', '--runtime', ' '], /--runtime must not be empty/],
@@ -73,6 +95,7 @@ const cases: Array<[string, string[], RegExp]> = [
   ['verify with an option of another command', ['verify', '--runtime', 'sim', '--strategy', 'pct'], /--strategy does not apply to "verify"/],
   ['verify runtime that cannot start', ['verify', '--runtime', '/nonexistent/beamcheck-driver'], /the driver "\/nonexistent\/beamcheck-driver" exited \(code 127\) — .*not found/],
   ['verify runtime that refuses hello', ['verify', '--runtime', fakeDriver('refuse-hello')], /refused hello: protocol 1 is not spoken here/],
+  ['verify runtime that refuses hello without a reason or stderr', ['verify', '--runtime', terseDriver], /^beamcheck: the driver ".*terse-driver\.mjs"" refused hello: no reason\n$/],
   ['driver with an argument', ['driver', 'now'], /"driver" takes no positional arguments, got "now"/],
 ];
 
@@ -97,5 +120,32 @@ describe('bad input: one line on stderr, exit code 2', () => {
     const r = await cli(['replay', token]);
     expect(r.code).toBe(2);
     expect(r.err).toBe('beamcheck: replay token names an unknown target "p77-missing/before"\n');
+  });
+});
+
+describe('a file the user names that cannot be written (--out, --junit): one line naming the path and why', () => {
+  it.each<[string, string, string]>([
+    ['a directory that does not exist', join(dir, 'no-such-dir', 'report.html'), 'no such directory'],
+    ['a directory', aDirectory, 'it is a directory'],
+    ['a path under a file', join(notToken, 'report.html'), 'ENOTDIR'],
+  ])('%s', async (_name, path, why) => {
+    const { writeOrExplain } = await import('../../src/cli/io.js');
+    const { UsageError } = await import('../../src/cli/UsageError.js');
+    let thrown: unknown;
+    try {
+      writeOrExplain(path, 'x');
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(UsageError);
+    expect((thrown as Error).message).toBe(`cannot write ${path}: ${why}`);
+  });
+
+  it('a path that can be written is written', async () => {
+    const { writeOrExplain } = await import('../../src/cli/io.js');
+    const { readFileSync } = await import('node:fs');
+    const path = join(dir, 'written.txt');
+    writeOrExplain(path, 'content');
+    expect(readFileSync(path, 'utf8')).toBe('content');
   });
 });

@@ -136,3 +136,86 @@ describe('beamcheck replay', () => {
     expect(fromFile.out).toBe(direct.out);
   });
 });
+
+describe('beamcheck help', () => {
+  it('"help" and --help print the usage on stdout and exit 0; no command at all prints it and exits 2', async () => {
+    const help = await cli(['help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^beamcheck \d+\.\d+\.\d+ — /);
+    expect(help.out).toContain('Exit codes: 0 every expectation met, 1 a property failed or an expectation was not met, 2 bad input,');
+    expect(help.err).toBe('');
+    const flag = await cli(['check', '--help']);
+    expect(flag).toMatchObject({ code: 0, out: help.out, err: '' });
+    const none = await cli([]);
+    expect(none).toMatchObject({ code: 2, out: help.out });
+  });
+});
+
+describe('beamcheck --version', () => {
+  it('prints the version alone and exits 0, whatever else is on the line', async () => {
+    const { VERSION } = await import('../../src/cli/main.js');
+    for (const args of [['--version'], ['check', '--version', '--runs', '5']]) {
+      const r = await cli(args);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(`${VERSION}\n`);
+      expect(r.err).toBe('');
+    }
+  });
+});
+
+describe('beamcheck check: the verdicts that disagree with the expectation, and skipped targets', () => {
+  it('a target that is expected to fail but holds: "UNEXPECTED: no counterexample", exit 1', async () => {
+    // p08-async-nolink/before needs more than one schedule to fail.
+    const r = await cli(['check', 'p08-async-nolink/before', '--runs', '1']);
+    expect(r.code).toBe(1);
+    expect(r.out.split('\n')[0]).toMatch(/^✗ p08-async-nolink\/before {2}UNEXPECTED: no counterexample in 1 schedule, \d+ ms$/);
+    expect(r.out).toContain('✗ 0 of 1 target met expectations (semantics current)');
+  });
+
+  it('a target that must hold, under a mutation it catches: "UNEXPECTED counterexample" and the full report, exit 1', async () => {
+    const r = await cli(['check', 'p06-auto-shutdown:trigger', '--mutation', 'auto-shutdown-ignored', '--runs', '300']);
+    expect(r.code).toBe(1);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/^✗ p06-auto-shutdown:trigger {2}UNEXPECTED counterexample \(after \d+ runs?, shrunk to \d+ decisions \/ \d+ trace events\)$/);
+    expect(lines[1]).toBe('✗ p06-auto-shutdown:trigger: the supervisor shuts itself down exactly when its significant children say so');
+    expect(r.out).toMatch(/^ {2}failed: /m);
+    expect(r.out).toContain('✗ 0 of 1 target met expectations (semantics current)');
+  });
+
+  it('targets of another semantics profile are skipped: a "-" line, outcome "skipped" in JSON, <skipped> in JUnit; they count as met', async () => {
+    // p06-auto-shutdown:trigger, /after and /over are for the current profile only.
+    const r = await cli(['check', 'p06-auto-shutdown', '--semantics', 'otp25', '--runs', '3', '--junit', 'j.xml']);
+    expect(r.code).toBe(0);
+    const skipped = r.out.split('\n').filter((line) => line.startsWith('- '));
+    expect(skipped).toEqual([
+      '- p06-auto-shutdown:trigger  skipped (not applicable to this semantics profile)',
+      '- p06-auto-shutdown/after  skipped (not applicable to this semantics profile)',
+      '- p06-auto-shutdown/over  skipped (not applicable to this semantics profile)',
+    ]);
+    expect(r.out).toContain('✓ 6 of 6 targets met expectations (semantics otp25)');
+    const xml = r.files.get('j.xml')!;
+    expect(xml).toContain('tests="6" failures="0" skipped="3"');
+    expect(xml).toContain('<testcase classname="beamcheck.p06-auto-shutdown" name="p06-auto-shutdown/after" time="0.000"><skipped message="not applicable to otp25"/></testcase>');
+    const json = JSON.parse((await cli(['check', 'p06-auto-shutdown/after', '--semantics', 'otp25', '--json'])).out);
+    expect(json.targets).toEqual([{ id: 'p06-auto-shutdown/after', title: expect.any(String), expect: 'holds', outcome: 'skipped', ok: true, runs: 0, ms: 0 }]);
+    // On its own profile it runs.
+    expect((await cli(['check', 'p06-auto-shutdown/after', '--runs', '3'])).out).toMatch(/^✓ p06-auto-shutdown\/after {2}holds \(3 schedules, \d+ ms\)$/m);
+  });
+});
+
+describe('beamcheck replay of a token the target no longer fits', () => {
+  it('a choice log that does not fit the program: "replay diverged" on stderr, exit 1', async () => {
+    const { decodeToken, encodeToken, ChoiceLog } = await import('../../src/index.js');
+    const record = decodeToken(await racyToken());
+    // The run's first real choice has far fewer than 99 options.
+    const choices = new ChoiceLog();
+    choices.record(99, 0);
+    const r = await cli(['replay', encodeToken({ ...record, choices }), ...LOAD]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^beamcheck: replay diverged: .*99 options at choice #1.* \(the target's code changed since the token was made\)\n$/);
+    // An empty log diverges at the first choice too.
+    const empty = await cli(['replay', encodeToken({ ...record, choices: new ChoiceLog() }), ...LOAD]);
+    expect(empty.code).toBe(1);
+    expect(empty.err).toMatch(/^beamcheck: replay diverged: .*0 choices.*choice #1 of \d+ options/);
+  });
+});

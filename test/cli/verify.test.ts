@@ -8,6 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, simProxy } from '../drivers/fixtures.js';
 import { ORACLES, skipReason } from '../support/oracles.js';
 import { VERSION_CASES } from '../../src/drivers/verify/versionCases.js';
+import { firstDisagreement, sideBySide } from '../../src/drivers/verify/compare.js';
+import type { Command, Response } from '../../src/drivers/Driver.js';
+import type { Json } from '../../src/term/json.js';
 import { cli } from './run.js';
 
 beforeAll(() => ensureBuilt());
@@ -110,6 +113,36 @@ describe('beamcheck verify', () => {
   });
 });
 
+describe('beamcheck verify: a driver that dies during the version cases', () => {
+  it('exit 1 with the driver failure after 0 completed cases; no cases/s (–, null in JSON); the version cases that ran before it are reported', async () => {
+    // The proxy exits on its 10th request: inside the third version case (hello, then 2 cases of
+    // reset + 3 commands, then that case's reset and first command).
+    const dying = simProxy('--exit-after', '10');
+    const r = await cli(['verify', '--runtime', dying, '--runs', '5']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines[2]).toBe(`cases/s: ${dying} –, sim (current) –`);
+    expect(lines[3]).toMatch(/^✓ \d+ version cases agree$/);
+    expect(lines[4]).toBe(`✗ the driver ${dying} failed after 0 completed cases: the driver "${dying}" exited (code 3)`);
+    expect(lines[5]).toBe('  its last stderr lines:');
+    expect(lines[6]).toMatch(/^ {4}sim-proxy: exiting on request 10 \(\w+\), in case \d+$/);
+    // No generated case ran.
+    expect(r.out).not.toMatch(/^✓ 5 cases agree$/m);
+
+    const json = JSON.parse((await cli(['verify', '--runtime', dying, '--runs', '5', '--json'])).out) as { versionCases: { cases: unknown[] } } & Record<string, unknown>;
+    expect(json).toMatchObject({
+      runtime: { label: dying, casesPerSecond: null },
+      against: { label: 'sim (current)', casesPerSecond: null },
+      completed: 0,
+      ok: false,
+      driverError: { driver: dying, message: `the driver "${dying}" exited (code 3)`, stderr: expect.stringMatching(/sim-proxy: exiting on request 10/) },
+    });
+    expect(json['versionCases'].cases.length).toBeLessThan(VERSION_CASES.length);
+    expect(json).not.toHaveProperty('disagreement');
+  });
+});
+
 const beam = ORACLES.find((oracle) => oracle.name === 'beam')!;
 const noBeam = skipReason(beam);
 
@@ -119,5 +152,59 @@ describe.skipIf(noBeam !== undefined)(`beamcheck verify against real OTP 25${noB
     expect(r.out).toMatch(/^verify: Elixir 1\.14\.\d+ \/ OTP 25 \[beam\] against beamcheck simulator \(otp25 semantics\) \[sim \(otp25\)\]$/m);
     expect(r.out).toContain('✓ 20 cases agree');
     expect(r.code).toBe(0);
+  });
+});
+
+describe('comparing two drivers\' observations (src/drivers/verify/compare.ts)', () => {
+  type Obs = { command: Command; response: Response }[];
+  const step = (cmd: string, response: Response): Obs[number] => ({ command: { cmd }, response });
+  const okResponse = (result: Json, events: Json[] = []): Response => ({ ok: true, result, events });
+
+  it('ok against an error is an "ok" disagreement; two errors agree whatever their texts', () => {
+    const a: Obs = [step('reset', okResponse('ok')), step('frob', { ok: false, error: 'unknown command: "frob"' }), step('x', okResponse(1))];
+    const b: Obs = [step('reset', okResponse('ok')), step('frob', { ok: false, error: 'no such thing' }), step('x', okResponse(1))];
+    expect(firstDisagreement(a, b)).toBeNull();
+    const c: Obs = [step('reset', okResponse('ok')), step('frob', okResponse('ok')), step('x', okResponse(1))];
+    expect(firstDisagreement(a, c)).toEqual({ index: 1, what: 'ok' });
+  });
+
+  it('results compare with key order ignored; the lifecycle and supervisor streams each in order, interleaving ignored', () => {
+    const start = ['start', 'a', 1];
+    const report = ['report', 'child_terminated', 'a', 'boom'];
+    const a: Obs = [step('c', okResponse({ map: [['k', 1]] }, [start, report]))];
+    // Same streams, interleaved differently, result keys in another order: agreement.
+    const reordered = { ok: true, events: [report, start], result: { map: [['k', 1]] } } as Response;
+    expect(firstDisagreement(a, [step('c', reordered)])).toBeNull();
+    expect(firstDisagreement(a, [step('c', okResponse({ map: [['k', 2]] }, [start, report]))])).toEqual({ index: 0, what: 'result' });
+    expect(firstDisagreement(a, [step('c', okResponse({ map: [['k', 1]] }, [report]))])).toEqual({ index: 0, what: 'lifecycle events' });
+    expect(firstDisagreement(a, [step('c', okResponse({ map: [['k', 1]] }, [start]))])).toEqual({ index: 0, what: 'supervisor events' });
+    // A response with no events at all equals one with an empty list.
+    expect(firstDisagreement([step('c', { ok: true, result: 1 })], [step('c', okResponse(1))])).toBeNull();
+  });
+
+  it('one driver observed fewer commands: an "ok" disagreement at the first missing one; side by side shows "(no response)"', () => {
+    const a: Obs = [step('reset', okResponse('ok')), step('kill', okResponse('ok', [['exit', 'a', 1, 'killed']]))];
+    const b: Obs = [step('reset', okResponse('ok'))];
+    const d = firstDisagreement(a, b);
+    expect(d).toEqual({ index: 1, what: 'ok' });
+    const text = sideBySide(a, b, ['left', 'right'], d, 20).split('\n');
+    expect(text).toEqual([
+      `    ${'left'.padEnd(20)} | right`,
+      '   1 {"cmd":"reset"}',
+      `    ${'= "ok"'.padEnd(20)} | = "ok"`,
+      '>> 2 {"cmd":"kill"}   <-- ok differ',
+      `    ${'= "ok"'.padEnd(20)} | (no response)`,
+      `    ${'  ["exit","a",1,"ki…'} | `,
+    ]);
+    expect(firstDisagreement(b, a)).toEqual({ index: 1, what: 'ok' });
+  });
+
+  it('side by side shows an error response as its text, and a null result', () => {
+    const a: Obs = [step('frob', { ok: false, error: 'unknown command: "frob"' })];
+    const b: Obs = [step('frob', { ok: true, events: [] } as unknown as Response)];
+    expect(sideBySide(a, b, ['A', 'B'], firstDisagreement(a, b), 30).split('\n').slice(1)).toEqual([
+      '>> 1 {"cmd":"frob"}   <-- ok differ',
+      `    ${'error: unknown command: "frob"'.padEnd(30)} | = null`,
+    ]);
   });
 });

@@ -542,3 +542,187 @@ describe('bad parameters', () => {
     }
   });
 });
+
+// ------------------------------------------------------------------------------- extension commands
+
+/** A request and the whole response the driver must give (errors included). */
+type Exchange = [Request, Record<string, unknown>];
+const err = (error: string) => ({ ok: false, error });
+const good = (result: Json = 'ok', events: Json[] = []) => ({ ok: true, result, events });
+
+/** Runs `exchanges` in order on a fresh driver of each profile. */
+function exchangeOnBoth(exchanges: readonly Exchange[]): void {
+  for (const semantics of PROFILES) {
+    const driver = new SimDriver(semantics);
+    for (const [request, expected] of exchanges) expect(driver.handle(request as Command), `${semantics} ${JSON.stringify(request)}`).toEqual(expected);
+  }
+}
+
+describe('extension commands: errors and answers as the Elixir driver gives them', () => {
+  // Every response below, errors included (same text), was measured on the Elixir driver
+  // (drivers/elixir/driver.exs) on Elixir 1.14 / OTP 25 and Elixir 1.18 / OTP 27.
+  const w = worker('w', { trap_exit: true });
+  const p = worker('p');
+
+  it('dynamic_supervisor: dyn_call before dyn_start, a second dyn_start, unknown functions and arities, terminate_child by process name', () => {
+    exchangeOnBoth([
+      [{ cmd: 'dyn_call', fun: 'count_children', args: [] }, err('no DynamicSupervisor: send dyn_start first')],
+      [{ cmd: 'dyn_start' }, good(tuple('ok', pid('dsup')))],
+      [{ cmd: 'dyn_start' }, err("the case's DynamicSupervisor is already running")],
+      [{ cmd: 'dyn_call', fun: 'frob', args: [] }, err('bad dyn_call: "frob" with []')],
+      [{ cmd: 'dyn_call', fun: 'count_children', args: ['x'] }, err('bad dyn_call: "count_children" with ["x"]')],
+      [{ cmd: 'dyn_call', fun: 'count_children', args: 'x' }, err('bad dyn_call: "count_children" with "x"')],
+      [{ cmd: 'dyn_call', fun: 'terminate_child', args: [5] }, err('bad dyn_call: "terminate_child" with [5]')],
+      [{ cmd: 'dyn_call', fun: 'terminate_child', args: ['zz#1'] }, err('unknown process "zz#1"')],
+      [{ cmd: 'dyn_call', fun: 'start_child', args: [w] }, good(tuple('ok', pid('w#1')), [['start', 'w', 1]])],
+      // DynamicSupervisor.terminate_child/2 of a live child: :ok, the child shut down (its
+      // terminate/2 runs: it traps exits); of a pid that is no longer a child: {:error, :not_found}.
+      [{ cmd: 'dyn_call', fun: 'terminate_child', args: ['w#1'] }, good('ok', [['terminate', 'w', 1, 'shutdown'], ['exit', 'w', 1, 'shutdown']])],
+      [{ cmd: 'dyn_call', fun: 'terminate_child', args: ['w#1'] }, good(tuple('error', 'not_found'))],
+      // No "args" is [].
+      [{ cmd: 'dyn_call', fun: 'count_children' }, good({ map: [['active', 0], ['specs', 0], ['supervisors', 0], ['workers', 0]] })],
+    ]);
+  });
+
+  it('dynamic_supervisor: max_children reached is {:error, :max_children}', () => {
+    exchangeOnBoth([
+      [{ cmd: 'dyn_start', max_children: 1 }, good(tuple('ok', pid('dsup')))],
+      [{ cmd: 'dyn_call', fun: 'start_child', args: [{ id: 'd' }] }, good(tuple('ok', pid('d#1')), [['start', 'd', 1]])],
+      [{ cmd: 'dyn_call', fun: 'start_child', args: [{ id: 'd' }] }, good(tuple('error', 'max_children'))],
+    ]);
+  });
+
+  it('partition_supervisor: part_whereis/part_call before part_start, a via name before reg_start, a bad name, a second start, bad part_call', () => {
+    exchangeOnBoth([
+      [{ cmd: 'part_whereis', key: 1 }, err('no PartitionSupervisor: send part_start first')],
+      [{ cmd: 'part_call', fun: 'partitions', args: [] }, err('no PartitionSupervisor: send part_start first')],
+      [{ cmd: 'part_start', name: 'via', child: p }, err('a via name needs the registry: send reg_start first')],
+      [{ cmd: 'part_start', name: 'bogus', child: p }, err('bad PartitionSupervisor name: "bogus"')],
+      [{ cmd: 'part_child_spec', name: 'bogus' }, err('bad PartitionSupervisor name: "bogus"')],
+      // The defaults: an atom name, 2 partitions.
+      [{ cmd: 'part_start', child: p }, good(tuple('ok', pid('psup')), [['start', 'p', 1], ['start', 'p', 2]])],
+      [{ cmd: 'part_start', child: p }, err("the case's PartitionSupervisor is already running")],
+      [{ cmd: 'part_call', fun: 'frob', args: [] }, err('bad part_call: "frob" with []')],
+      [{ cmd: 'part_call', fun: 'resize', args: ['x'] }, err('bad part_call: "resize" with ["x"]')],
+      [{ cmd: 'part_call', fun: 'count_children', args: 'x' }, err('bad part_call: "count_children" with "x"')],
+      [{ cmd: 'part_call', fun: 'partitions' }, good(2)],
+    ]);
+  });
+
+  it('start_probe without child or tree, or with a named child; reg_lock before reg_start; child_spec overrides not an object', () => {
+    exchangeOnBoth([
+      [{ cmd: 'start_probe' }, err('start_probe needs a child or a tree')],
+      [{ cmd: 'start_probe', child: { id: 'n', name: 'nn' } }, err('start_probe: the child cannot have a name')],
+      [{ cmd: 'reg_lock', key: 'k' }, err('no registry: send reg_start first')],
+      [{ cmd: 'child_spec', child: { id: 'w' }, overrides: [] }, err('child_spec: "overrides" must be an object')],
+      // No overrides: the spec with the defaults of a CHILD.
+      [{ cmd: 'child_spec', child: { id: 'w' } }, good({ map: [['id', 'w'], ['restart', 'permanent'], ['shutdown', 5000], ['start', tuple(WORKER, 'start_link', ['w'])], ['type', 'worker']] })],
+      // reg_start without "keys" is a unique registry: reg_whereis works (it is an error on a duplicate one).
+      [{ cmd: 'reg_start' }, good()],
+      [{ cmd: 'reg_whereis', key: 'k' }, good('undefined')],
+    ]);
+  });
+
+  it('task_extensions: a taken name, unknown tasks, a second tsup_start; owner_exit once the owner died', () => {
+    exchangeOnBoth([
+      [{ cmd: 'task_completed', name: 'c' }, good()],
+      [{ cmd: 'task_completed', name: 'c', result: 1 }, err('task "c" exists already')],
+      [{ cmd: 'task_yield_many', names: ['c', 'nope'] }, err('unknown task "nope"')],
+      // result defaults to :ok.
+      [{ cmd: 'task_yield_many', names: ['c'] }, good([['c', { ok: 'ok' }]])],
+      [{ cmd: 'tsup_start', shutdown: 100 }, good()],
+      [{ cmd: 'tsup_start' }, err("the case's Task.Supervisor is already running")],
+      [{ cmd: 'tsup_start_child', name: 'k' }, good(tuple('ok', pid('task:k')))],
+      [{ cmd: 'task_async', name: 'x', ms: 0, raise: true }, good()],
+      // The linked task's crash took the non-trapping owner down.
+      [{ cmd: 'task_completed', name: 'c2' }, good({ owner_exit: raised('x crashed') })],
+      [{ cmd: 'task_yield_many', names: ['x'] }, good({ owner_exit: raised('x crashed') })],
+      [{ cmd: 'tsup_start_child', name: 'k2' }, good({ owner_exit: raised('x crashed') })],
+      [{ cmd: 'task_owner_mailbox' }, good({ owner_exit: raised('x crashed') })],
+    ]);
+  });
+
+  it('rule 96: tsup_start with restart: :transient, then start_child: {:ok, pid} on OTP 25, {:restart, :transient} on OTP 27', () => {
+    // Measured with the Elixir driver: Elixir 1.14 / OTP 25 starts the child; Elixir 1.18 / OTP 27
+    // answers the start_child with {:restart, :transient}. The same with a restart: :temporary
+    // supervisor is {:ok, pid} on both.
+    for (const [semantics, expected] of [['otp25', tuple('ok', pid('task:k'))], ['current', tuple('restart', 'transient')]] as const) {
+      const driver = driverAfter([{ cmd: 'tsup_start', restart: 'transient', shutdown: 'brutal_kill' }], semantics);
+      expect(driver.handle({ cmd: 'tsup_start_child', name: 'k' })).toEqual(good(expected));
+      const temporary = driverAfter([{ cmd: 'tsup_start', restart: 'temporary' }], semantics);
+      expect(temporary.handle({ cmd: 'tsup_start_child', name: 'k' })).toEqual(good(tuple('ok', pid('task:k'))));
+    }
+  });
+
+  it('probes: task_stream with no items, with max_concurrency and timeout options', () => {
+    exchangeOnBoth([
+      [{ cmd: 'task_stream' }, good({ ok: [] })],
+      [{ cmd: 'task_stream', items: [1, 2], timeout: 'infinity', max_concurrency: 1 }, good({ ok: [tuple('ok', 1), tuple('ok', 2)] })],
+    ]);
+  });
+
+  it('tree defaults: a TREE without strategy, intensity or period, or without children; sup_stop without a reason is normal', () => {
+    exchangeOnBoth([
+      [{ cmd: 'sup_start', tree: { children: [{ id: 'a' }] } }, good(tuple('ok', pid('sup')), [['start', 'a', 1]])],
+      [{ cmd: 'sup_call', sup: 'sup', fun: 'which_children' }, good([tuple('a', pid('a#1'), 'worker', [WORKER])])],
+      [{ cmd: 'sup_stop' }, good('ok', [['exit', 'a', 1, 'shutdown'], ['sup_exit', 'sup', 'normal']])],
+      [{ cmd: 'reset' }, good()],
+      [{ cmd: 'sup_start', tree: { strategy: 'one_for_one', max_restarts: 3, max_seconds: 5 } }, good(tuple('ok', pid('sup')))],
+      [{ cmd: 'sup_call', sup: 'sup', fun: 'count_children', args: [] }, good({ map: [['active', 0], ['specs', 0], ['supervisors', 0], ['workers', 0]] })],
+    ]);
+  });
+});
+
+describe('extension commands: bad parameters the Elixir driver also refuses (its text differs)', () => {
+  // Measured on the Elixir driver (OTP 25 and OTP 27): each is an error response there too, with
+  // Elixir's own wording (e.g. "bad names: \"c\""); the simulator names the parameter.
+  it.each<[string, Request, RegExp]>([
+    ['task_yield_many names not a list', { cmd: 'task_yield_many', names: 'c' }, /^task_yield_many: "names" must be a list of strings$/],
+    ['task_stream items not a list', { cmd: 'task_stream', items: 'x' }, /^task_stream: "items" must be a list$/],
+    ['sup_start with front_end and no tree', { cmd: 'sup_start', front_end: true }, /^sup_start: missing "tree"$/],
+    ['sup_call args not a list', { cmd: 'sup_call', sup: 'sup', fun: 'which_children', args: 'x' }, /^bad arguments for which_children: "x"$/],
+  ])('%s', (_name, request, error) => {
+    for (const semantics of PROFILES) {
+      expect(new SimDriver(semantics).handle(request as Command)).toEqual({ ok: false, error: expect.stringMatching(error) });
+    }
+  });
+
+  it('reg_start with duplicate_key keys on otp25 (Elixir < 1.19 refuses {:duplicate, :key}): an error naming the reason', () => {
+    // The Elixir driver on OTP 25 and OTP 27: "expected :keys to be given and be one of :unique or
+    // :duplicate, got: {:duplicate, :key}". The simulator's current profile has the capability.
+    const r = new SimDriver('otp25').handle({ cmd: 'reg_start', keys: 'duplicate_key' });
+    expect(r).toEqual({ ok: false, error: expect.stringMatching(/^reg_start failed: .*duplicate/) });
+    expect(r.error).not.toContain('null');
+    expect(new SimDriver('current').handle({ cmd: 'reg_start', keys: 'duplicate_key' })).toEqual(good());
+  });
+
+  it.each<[string, Json]>([
+    ['without a tree', { id: 'n', type: 'supervisor' }],
+    ['with a tree that is not an object', { id: 'n', type: 'supervisor', tree: 'x' }],
+    ['with a child without an id', { id: 'n', type: 'supervisor', tree: tree([{ restart: 'permanent' }]) }],
+    ['with a bad grandchild', { id: 'n', type: 'supervisor', tree: tree([{ id: 'm', type: 'supervisor', tree: tree([worker('b', { init: 'explode' })]) }]) }],
+  ])('a nested supervisor %s is a bad request, refused at once, not a failed start', (_name, child) => {
+    for (const semantics of PROFILES) {
+      const driver = new SimDriver(semantics);
+      expect(driver.handle({ cmd: 'sup_start', tree: tree([worker('a'), child]) })).toEqual({ ok: false, error: expect.stringMatching(/^[^\n]+$/) });
+      // Nothing started, and no event of it comes with the next response.
+      expect(driver.handle({ cmd: 'sup_start', tree: tree([worker('a')]) })).toEqual(good(tuple('ok', pid('sup')), [['start', 'a', 1]]));
+      expect(driver.handle({ cmd: 'sup_call', sup: 'sup', fun: 'start_child', args: [child] })).toEqual({ ok: false, error: expect.stringMatching(/^[^\n]+$/) });
+    }
+  });
+});
+
+describe('canonical terms through a worker and back', () => {
+  it('improper lists, big integers and integral floats in a request, a reply and an exit reason keep their encoding', () => {
+    // The same answers from the Elixir driver on Elixir 1.14 / OTP 25 and Elixir 1.18 / OTP 27.
+    const improper: Json = { improper: [1, { bin: 'x' }], tail: 3 };
+    const numbers: Json = tuple({ int: '123456789012345678901234567890' }, { float: 1 }, 2.5);
+    const reason: Json = { improper: ['x'], tail: 'y' };
+    exchangeOnBoth([
+      [{ cmd: 'sup_start', tree: tree([{ id: 'a' }]) }, good(tuple('ok', pid('sup')), [['start', 'a', 1]])],
+      [{ cmd: 'call', child: 'a', request: improper, timeout: 1000 }, good({ reply: tuple('unknown', improper) })],
+      [{ cmd: 'call', child: 'a', request: numbers, timeout: 1000 }, good({ reply: tuple('unknown', numbers) })],
+      [{ cmd: 'crash', child: 'a', reason }, good('ok', [['terminate', 'a', 1, reason], ['exit', 'a', 1, reason], ['report', 'child_terminated', 'a', reason], ['start', 'a', 2]])],
+    ]);
+  });
+});

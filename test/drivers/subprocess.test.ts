@@ -5,6 +5,9 @@
  * another kind of error. Then `beamcheck driver`, the simulator as a subprocess, answers exactly
  * like the simulator in-process.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { driverCommand } from '../../src/cli/commands/driver.js';
@@ -77,6 +80,85 @@ describe('SubprocessDriver and a driver that fails as a program', () => {
     expect(driver.label).toBe(fakeDriver('ok'));
     const answers = await Promise.all([driver.request({ cmd: 'reset' }), driver.request(CRASH)]);
     expect(answers).toEqual([{ ok: true, result: 'ok', events: [] }, { ok: true, result: 'ok', events: [] }]);
+    await driver.close();
+    expect(await failure(driver.request({ cmd: 'reset' }))).toMatchObject({ message: 'closed' });
+  });
+});
+
+// ------------------------------------------------------------------------------- more misbehaviours
+
+/**
+ * A driver program whose answer to each request line is `answer(request)` (a JS expression over
+ * `req`, giving the lines to print, or null to print nothing), written to a temporary file.
+ */
+function scriptedDriver(answer: string, prologue = ''): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'beamcheck-driver-')), 'driver.mjs');
+  writeFileSync(
+    file,
+    [
+      "import { createInterface } from 'node:readline';",
+      prologue,
+      'for await (const line of createInterface({ input: process.stdin })) {',
+      '  const req = JSON.parse(line);',
+      `  const out = (${answer});`,
+      "  if (out !== null) process.stdout.write(out.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)) + '\\n').join(''));",
+      '}',
+    ].join('\n'),
+  );
+  return `"${process.execPath}" "${file}"`;
+}
+
+const HELLO = "req.cmd === 'hello' ? [{ id: req.id, ok: true, result: { protocol: 1, runtime: 'scripted', capabilities: ['supervisor'] }, events: [] }]";
+
+describe('SubprocessDriver: more ways a driver program misbehaves or is terse', () => {
+  it('the stderr tail of a DriverError is the driver\'s last 5 stderr lines, however many it wrote', async () => {
+    const prologue = "for (let i = 1; i <= 30; i++) process.stderr.write(`log line ${i}\\n`);";
+    const driver = new SubprocessDriver(scriptedDriver(`${HELLO} : (process.stderr.write('dying now\\n'), process.exit(4))`, prologue), { label: 'chatty' });
+    await driver.hello();
+    const error = await failure(driver.request(CRASH));
+    expect(error.message).toBe('the driver "chatty" exited (code 4)');
+    expect(error.stderrTail).toBe(['log line 27', 'log line 28', 'log line 29', 'log line 30', 'dying now'].join('\n'));
+  });
+
+  it('blank lines between responses are not responses: ignored', async () => {
+    const driver = new SubprocessDriver(scriptedDriver(`${HELLO} : ['', '   ', { id: req.id, ok: true, result: req.cmd, events: [] }]`));
+    await driver.hello();
+    expect(await driver.request({ cmd: 'reset' })).toEqual({ ok: true, result: 'reset', events: [] });
+    expect(await driver.request(CRASH)).toEqual({ ok: true, result: 'crash', events: [] });
+    await driver.close();
+  });
+
+  it('an id that is not a number is an unknown request id', async () => {
+    const driver = new SubprocessDriver(scriptedDriver(`${HELLO} : [{ id: String(req.id), ok: true, result: 'ok', events: [] }]`), { label: 'stringly' });
+    await driver.hello();
+    const error = await failure(driver.request(CRASH));
+    expect(error.message).toBe('the driver "stringly" answered an unknown request id: {"id":"2","ok":true,"result":"ok","events":[]}');
+  });
+
+  it('refuses hello without an error text: "no reason"', async () => {
+    const driver = new SubprocessDriver(scriptedDriver("[{ id: req.id, ok: false }]"), { label: 'silent' });
+    expect((await failure(driver.hello())).message).toBe('the driver "silent" refused hello: no reason');
+    await driver.close();
+  });
+
+  it('hello for another protocol is refused with what it answered', async () => {
+    const driver = new SubprocessDriver(scriptedDriver("[{ id: req.id, ok: true, result: { protocol: 2 }, events: [] }]"), { label: 'future' });
+    expect((await failure(driver.hello())).message).toBe('the driver "future" answered hello with {"protocol":2}, not {"protocol": 1, …}');
+    await driver.close();
+  });
+
+  it('a hello without runtime or capabilities: the label as runtime, no capabilities; capabilities that are not strings are dropped', async () => {
+    const bare = new SubprocessDriver(scriptedDriver("[{ id: req.id, ok: true, result: { protocol: 1 }, events: [] }]"), { label: 'bare' });
+    expect(await bare.hello()).toEqual({ protocol: 1, runtime: 'bare', capabilities: [] });
+    await bare.close();
+    const odd = new SubprocessDriver(scriptedDriver("[{ id: req.id, ok: true, result: { protocol: 1, runtime: 7, capabilities: ['task', 3, null, 'registry'] }, events: [] }]"));
+    expect(await odd.hello()).toEqual({ protocol: 1, runtime: '7', capabilities: ['task', 'registry'] });
+    await odd.close();
+  });
+
+  it('close() of a driver that exits on quit without answering returns, and the driver is closed', async () => {
+    const driver = new SubprocessDriver(scriptedDriver(`${HELLO} : req.cmd === 'quit' ? process.exit(0) : [{ id: req.id, ok: true, result: 'ok', events: [] }]`));
+    await driver.hello();
     await driver.close();
     expect(await failure(driver.request({ cmd: 'reset' }))).toMatchObject({ message: 'closed' });
   });

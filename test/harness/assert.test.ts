@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PropertyFailure, assertProperty, replayTarget } from '../../src/index.js';
 import { testProperty, testReplay } from '../../src/vitest.js';
+import { holds } from '../../src/harness/Target.js';
 import { racyCounter, safeCounter } from './fixtures.js';
 
 describe('assertProperty', () => {
@@ -47,4 +48,22 @@ describe('beamcheck/vitest', () => {
     pinned = (e as PropertyFailure).token;
   }
   testReplay('a pinned counterexample of the racy counter still fails', pinned, racyCounter, 'fails');
+  // The default expectation: the pinned schedule now holds (here the same program, its check fixed
+  // to count what the lost update leaves).
+  const fixed = { ...racyCounter, check: () => holds };
+  testReplay('a pinned counterexample holds once the bug is fixed (default expectation)', pinned, fixed);
+});
+
+describe('testReplay judges the replayed run', () => {
+  it('the default expectation needs the check to hold; "fails" needs it to fail', () => {
+    let token = '';
+    try {
+      assertProperty(racyCounter, { numRuns: 200, profiles: ['current'] });
+    } catch (e) {
+      token = (e as PropertyFailure).token;
+    }
+    // What testReplay asserts, on the replays themselves.
+    expect(replayTarget(token, racyCounter).execution.result.ok).toBe(false);
+    expect(replayTarget(token, { ...racyCounter, check: () => holds }).execution.result.ok).toBe(true);
+  });
 });

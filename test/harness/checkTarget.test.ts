@@ -3,7 +3,7 @@ import { checkTarget } from '../../src/harness/checkTarget.js';
 import { replayToken } from '../../src/harness/replay.js';
 import { toJsonLines, type Json } from '../../src/index.js';
 import { formatFailure } from '../../src/report/failure.js';
-import type { Target } from '../../src/harness/Target.js';
+import { fails, holds, type Target } from '../../src/harness/Target.js';
 import { racyCounter, safeCounter } from './fixtures.js';
 
 const racy = racyCounter as unknown as Target<Json>;
@@ -53,6 +53,49 @@ describe('checkTarget', () => {
       expect(failure, strategy).toBeDefined();
       const replayed = replayToken(failure.token, (id) => targets.get(id));
       expect(replayed.execution.result.ok).toBe(false);
+    }
+  });
+});
+
+describe('checkTarget: checks that throw, flaky checks, recorded runtime options', () => {
+  it('a check that throws is a failure whose message says so (an Error or any other value); the token replays it', () => {
+    const throwing: Target<Json> = { ...safe, id: 'test/throwing', check: () => { throw new Error('no such field'); } };
+    const failure = checkTarget(throwing, { numRuns: 5 }).failure!;
+    expect(failure.message).toBe('the check itself threw: no such field');
+    expect(failure.nondeterministic).toBe(false);
+    expect(replayToken(failure.token, () => throwing).execution.result).toEqual({ ok: false, message: 'the check itself threw: no such field' });
+    const throwingValue: Target<Json> = { ...safe, id: 'test/throwing-value', check: () => { throw 42; } };
+    expect(checkTarget(throwingValue, { numRuns: 5 }).failure!.message).toBe('the check itself threw: 42');
+  });
+
+  it('a check that fails once and then holds: the failure is marked nondeterministic and the report warns', () => {
+    let calls = 0;
+    const flaky: Target<Json> = { ...safe, id: 'test/flaky', check: () => (++calls === 1 ? fails('first time only') : holds) };
+    const report = checkTarget(flaky, { numRuns: 20 });
+    const failure = report.failure!;
+    expect(failure.message).toBe('the failure did not reproduce when re-run (nondeterminism)');
+    expect(failure.nondeterministic).toBe(true);
+    expect(failure.runsToFailure).toBe(1);
+    expect(failure.shrinks).toBe(0);
+    const text = formatFailure(report, failure).split('\n');
+    expect(text[1]).toBe('  failed: the failure did not reproduce when re-run (nondeterminism)');
+    expect(text[2]).toBe('  WARNING: replaying this failure gave a different trace: the program is not deterministic');
+    // Singular "run", plural "times" for 0.
+    expect(text[3]).toBe('  found after 1 run, shrunk 0 times (semantics current, strategy sequence)');
+    // A deterministic failure has no warning.
+    expect(formatFailure(checkTarget(racy, { numRuns: 200 }), checkTarget(racy, { numRuns: 200 }).failure!)).not.toContain('WARNING');
+  });
+
+  it('the delivery a target runs with is recorded in the token: the replay uses it, whatever the target now says', () => {
+    for (const delivery of ['pair', 'node'] as const) {
+      const target: Target<Json> = { ...racy, id: `test/racy-${delivery}`, runtime: { delivery } };
+      const failure = checkTarget(target, { numRuns: 200 }).failure!;
+      expect(failure.nondeterministic, delivery).toBe(false);
+      // Replayed against the same target without runtime options (the default delivery is 'node').
+      const replayed = replayToken(failure.token, () => ({ ...target, runtime: {} }));
+      expect(replayed.execution.outcome.run.verdict.kind, delivery).not.toBe('replay-diverged');
+      expect(replayed.execution.result, delivery).toEqual({ ok: false, message: failure.message });
+      expect(toJsonLines(replayed.execution.outcome.run.trace), delivery).toBe(toJsonLines(failure.execution.outcome.run.trace));
     }
   });
 });

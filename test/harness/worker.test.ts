@@ -5,7 +5,7 @@
  * lifecycle / report / exit / delivery views of the resulting trace.
  */
 import { describe, expect, it } from 'vitest';
-import { GenServer, Pid, TIMEOUT, format, now, receive, run, send, sleep, t, trapExit, type Op, type RunResult, type Term } from '../../src/index.js';
+import { GenServer, Pid, TIMEOUT, format, now, receive, register, run, self, send, sleep, spawn, t, trapExit, type Op, type RunResult, type Term } from '../../src/index.js';
 import { delivered, exitIndex, exitReason, lifecycle, received, reports, reportsWithPrefix } from '../../src/harness/traceQuery.js';
 import { WorkerWorld, workerModule, type WorkerConfig } from '../../src/harness/worker.js';
 
@@ -148,5 +148,63 @@ describe('trace queries', () => {
     expect(received(trace, s.worker, (m) => m === 'noise')).toBe(1);
     expect(delivered(trace, s.worker, (m) => m === 'never sent')).toBe(0);
     expect(received(trace, new Pid(9999), () => true)).toBe(0);
+  });
+});
+
+describe('worker: stopping requests, and a parent known by its registered name', () => {
+  /** Starts each config (linked, under a trapping parent), applies `poke` to it, waits, and returns the lifecycle. */
+  function stopped(poke: (pid: Pid) => Op<unknown>): { events: string[]; replies: string[] } {
+    const world = new WorkerWorld();
+    const mod = workerModule(world);
+    const startLink = mod.exports['start_link'] as (config: Term) => Op<Term>;
+    const replies: string[] = [];
+    const result = run(function* () {
+      yield* trapExit(true);
+      const [, pid] = (yield* startLink({ id: 'w', terminateMs: 5 } as unknown as Term)) as Term[];
+      replies.push(format((yield* poke(pid as Pid)) as Term));
+      yield* sleep(50);
+    });
+    const events = lifecycle(result.trace).map((e) => `${e.kind} ${e.id}#${e.incarnation}${e.kind === 'terminate' || e.kind === 'exit' ? ` ${format(e.reason)}` : ''}`);
+    return { events, replies };
+  }
+
+  it('the cast "stop" stops it normally, terminate/2 included', () => {
+    expect(stopped((pid) => GenServer.cast(pid, 'stop'))).toEqual({ events: ['start w#1', 'terminate w#1 :normal', 'exit w#1 :normal'], replies: [':ok'] });
+  });
+
+  it('the cast {:stop, R} stops it with R, terminate/2 included', () => {
+    expect(stopped((pid) => GenServer.cast(pid, t('stop', t('shutdown', 'x'))))).toEqual({
+      events: ['start w#1', 'terminate w#1 {:shutdown, :x}', 'exit w#1 {:shutdown, :x}'],
+      replies: [':ok'],
+    });
+  });
+
+  it('the call "stop" replies :ok, then it stops normally', () => {
+    expect(stopped((pid) => GenServer.call(pid, 'stop'))).toEqual({ events: ['start w#1', 'terminate w#1 :normal', 'exit w#1 :normal'], replies: [':ok'] });
+  });
+
+  it('other casts are ignored: it keeps running', () => {
+    expect(stopped((pid) => GenServer.cast(pid, 'whatever'))).toEqual({ events: ['start w#1'], replies: [':ok'] });
+  });
+
+  it('unlink_parent finds a registered parent through $ancestors (its name): the crash does not reach it', () => {
+    for (const registered of [true, false]) {
+      const world = new WorkerWorld();
+      const mod = workerModule(world);
+      const startLink = mod.exports['start_link'] as (config: Term) => Op<Term>;
+      let survived = false;
+      run(function* () {
+        yield* spawn(function* () {
+          if (registered) yield* register('the_parent', yield* self());
+          const [, pid] = (yield* startLink({ id: 'w' } as unknown as Term)) as Term[];
+          expect(yield* GenServer.call(pid as Pid, 'unlink_parent')).toBe('ok');
+          yield* send(pid as Pid, t('crash', 'boom'));
+          yield* sleep(50);
+          survived = true;
+        });
+        yield* sleep(100);
+      });
+      expect(survived, registered ? 'registered parent' : 'anonymous parent').toBe(true);
+    }
   });
 });

@@ -3,15 +3,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  ErlangError,
+  Pid,
+  Ref,
   Runtime,
   TIMEOUT,
   cancelTimer,
+  choose,
   exitSignal,
   format,
   match,
   now,
   readTimer,
   receive,
+  register,
   run,
   self,
   send,
@@ -19,10 +24,10 @@ import {
   sleep,
   spawn,
   spawnLink,
+  spawnMonitor,
   startTimer,
   t,
   type Op,
-  type Pid,
   type ProcessBody,
   type Term,
 } from '../../src/index.js';
@@ -100,6 +105,80 @@ describe('virtual time', () => {
     });
     expect(result.trace.some((e) => e.k === 'timer_fire')).toBe(false);
     expect(result.time).toBe(0);
+  });
+
+  it('send_after to a name resolves it when the timer fires: delivered to whoever holds it then, dropped if nobody does', () => {
+    const seen: Term[] = [];
+    run(function* () {
+      const me = yield* self();
+      // Registered only after the timer was started: the name is looked up at expiry.
+      yield* sendAfter('late', 'hello', 20);
+      yield* register('late', me);
+      seen.push(yield* receive(), yield* now());
+      // Nobody holds the name at expiry: the message is dropped silently, the timer is gone.
+      const ghost = yield* sendAfter('ghost', 'boo', 10);
+      seen.push(typeof (yield* readTimer(ghost)));
+      yield* sleep(20);
+      seen.push(yield* readTimer(ghost));
+      const none = yield* receive(undefined, { after: 0 });
+      seen.push(none === TIMEOUT ? 'nothing' : none);
+    });
+    // ✔ k1.exs on Elixir 1.14/OTP 25 and 1.18/OTP 27: :hello2 arrives; the :ghost timer reads false after expiry.
+    expect(seen).toEqual(['hello', 20, 'number', false, 'nothing']);
+  });
+
+  it('send_after to a dead pid (or one that never existed) returns a reference to a timer that is already cancelled', () => {
+    const seen: Term[] = [];
+    const result = run(function* () {
+      const dead = yield* spawn(function* () {});
+      yield* sleep(1);
+      const r1 = yield* sendAfter(dead, 'x', 10);
+      const r2 = yield* startTimer(new Pid(30_000), 'x', 10);
+      seen.push(r1 instanceof Ref, yield* readTimer(r1), yield* cancelTimer(r1), r2 instanceof Ref, yield* readTimer(r2));
+    });
+    // ✔ k1.exs on both: {true, false, false} for the dead pid, {true, false} for :c.pid(0, 30000, 0).
+    expect(seen).toEqual([true, false, false, true, false]);
+    expect(result.trace.some((e) => e.k === 'timer_start')).toBe(false);
+  });
+
+  it('send_after to {name, node} or an integer, or with a negative time, raises badarg', () => {
+    const seen: Term[] = [];
+    run(function* () {
+      const me = yield* self();
+      for (const [dest, ms] of [[t('me', 'nonode@nohost'), 10], [123, 10], [me, -1]] as const) {
+        try {
+          yield* sendAfter(dest, 'x', ms);
+          seen.push('no error');
+        } catch (e) {
+          seen.push((e as ErlangError).error);
+        }
+      }
+    });
+    // ✔ k1.exs on both: "2nd argument: not a pid or an atom", twice; "1st argument: out of range".
+    expect(seen).toEqual(['badarg', 'badarg', 'badarg']);
+  });
+
+  it('receive with a negative, fractional, non-integer or over 2^32-1 timeout raises :timeout_value (the bare atom)', () => {
+    const seen: Term[] = [];
+    const result = run(function* () {
+      const me = yield* self();
+      yield* spawn(function* () { yield* send(me, 'in range'); });
+      const got = yield* receive(undefined, { after: 0xffffffff });
+      seen.push(got === TIMEOUT ? 'timeout' : got);
+      for (const after of [-1, 1.5, 'foo', 2 ** 32]) {
+        try {
+          yield* receive(undefined, { after: after as number });
+          seen.push('no error');
+        } catch (e) {
+          seen.push((e as ErlangError).error);
+        }
+      }
+      yield* receive(undefined, { after: -5 });
+    });
+    // ✔ k1.exs on both: %ErlangError{original: :timeout_value} for -1, 1.5 and :foo; big.exs: also for
+    // 4294967296 (a process waiting `after 4294967296` dies with {:timeout_value, stack}).
+    expect(seen).toEqual(['in range', 'timeout_value', 'timeout_value', 'timeout_value', 'timeout_value']);
+    expect(format(result.rootExit!)).toBe('{:timeout_value, []}');
   });
 
   it('maxDelay bounds how long a signal can stay in flight while the clock advances', () => {
@@ -194,6 +273,32 @@ describe('safety nets', () => {
     expect(report).toEqual(['main: {:from_b, …} [:noise]', 'b: {:from_a, …} [:unrelated]']);
   });
 
+  it('a process that only queries (self, now) without ever yielding to the scheduler ends in a divergence verdict', () => {
+    const result = run(function* () {
+      for (;;) yield* self();
+    });
+    expect(result.verdict).toMatchObject({ kind: 'divergence', budget: 'steps' });
+    if (result.verdict.kind === 'divergence') expect(result.verdict.detail).toContain('1000000 queries without a scheduling point');
+  });
+
+  it('a matcher that throws on a message arriving while its process waits ends that process with the exception', () => {
+    const seen: Term[] = [];
+    const result = run(function* () {
+      const [waiter, ref] = yield* spawnMonitor(function* () {
+        yield* receive((m) => {
+          if (m === 'poison') throw new TypeError('matcher failed');
+          return undefined;
+        });
+      });
+      yield* sleep(1);
+      yield* send(waiter, 'poison');
+      const down = yield* receive(match.down(ref));
+      seen.push(down[4]!);
+    }, { maxDelay: 0 }); // the waiter is blocked in its receive before the clock reaches 1 ms
+    expect(seen.map((r) => format(r))).toEqual(['{%TypeError{message: "matcher failed"}, []}']);
+    expect(result.verdict).toEqual({ kind: 'completed' });
+  });
+
   it('a run whose processes all exit is completed', () => {
     expect(run(function* () { yield* spawn(function* () {}); }).verdict).toEqual({ kind: 'completed' });
   });
@@ -206,6 +311,18 @@ describe('safety nets', () => {
     const exit = result.trace.find((e) => e.k === 'exit' && e.pid.id === 1) as { reason: Term };
     expect(format(exit.reason)).toBe('{%TypeError{message: "bad"}, []}');
     expect(result.verdict).toEqual({ kind: 'completed' });
+  });
+
+  it('receive with a matcher that is not a function surfaces a TypeError in the process', () => {
+    const seen: Term[] = [];
+    run(function* () {
+      try {
+        yield* receive('not a function' as never);
+      } catch (e) {
+        seen.push((e as Error).message);
+      }
+    });
+    expect(seen).toEqual(['receive needs a matcher function']);
   });
 
   it('a process that yields something other than an effect exits with a TypeError saying so', () => {
@@ -257,6 +374,19 @@ describe('determinism guard', () => {
     const original = Math.random;
     run(function* () {});
     expect(Math.random).toBe(original);
+  });
+
+  it('a setTimeout callback that throws inside a run is dropped; the run and virtual time go on', () => {
+    const seen: Term[] = [];
+    const result = run(function* () {
+      setTimeout(() => {
+        throw new Error('callback failed');
+      }, 10);
+      yield* sleep(20);
+      seen.push(yield* now());
+    });
+    expect(seen).toEqual([20]);
+    expect(result.verdict).toEqual({ kind: 'completed' });
   });
 
   it('can be switched off', () => {
@@ -335,6 +465,72 @@ describe('Runtime driven step by step (for drivers)', () => {
     expect(rt.now).toBe(350);
     rt.runUntil(400);
     expect(log).toEqual([100, 200, 300, 400]);
+  });
+  it('runUntilExit stops once the process has exited, before later timers; for a process that never exits it returns quiescent', () => {
+    const rt = new Runtime({ seed: 3 });
+    const log: Term[] = [];
+    rt.spawnRoot(function* () {
+      yield* sleep(500);
+      log.push('late timer');
+    });
+    const quick = rt.spawnRoot(function* () {
+      yield* sleep(10);
+      log.push('quick done');
+    });
+    expect(rt.runUntilExit(quick)).toMatchObject({ kind: 'quiescent' });
+    expect(log).toEqual(['quick done']);
+    expect(rt.now).toBe(10);
+    const stuck = rt.spawnRoot(function* () { yield* receive(match.eq('never')); });
+    expect(rt.runUntilExit(stuck)).toMatchObject({ kind: 'quiescent' });
+    expect(rt.inspect(stuck)!.alive).toBe(true);
+    expect(log).toEqual(['quick done', 'late timer']);
+  });
+
+  it('the blocked report describes matchers: a description, else the function name, else anonymous, with the timeout', () => {
+    const rt = new Runtime({ seed: 4 });
+    function wantsPing(m: Term): Term | undefined {
+      return m === 'ping' ? m : undefined;
+    }
+    rt.spawnRoot(function* () { yield* receive(wantsPing); }, 'named');
+    rt.spawnRoot(function* () { yield* receive((m) => (m === 'x' ? m : undefined)); }, 'anonymous');
+    rt.spawnRoot(function* () { yield* receive(match.oneOf(match.eq('a'), wantsPing), { after: 100 }); }, 'both');
+    rt.runUntil(5);
+    expect(rt.blocked().map((b) => `${b.label}: ${b.waitingFor}`)).toEqual([
+      'named: wantsPing',
+      'anonymous: a message matching an anonymous matcher',
+      'both: :a | wantsPing (after 100 ms)',
+    ]);
+  });
+
+  it('exposes the processes to harness code: whereis, pids, liveCount, rootPid and inspect', () => {
+    const rt = new Runtime({ seed: 2 });
+    expect(rt.rootPid).toBeUndefined();
+    const root = rt.spawnRoot(function* () {
+      yield* register('boss', yield* self());
+      yield* spawn(function* () {});
+      yield* receive(match.eq('never'));
+    }, 'root');
+    rt.runUntilQuiet();
+    expect(rt.rootPid).toEqual(root);
+    expect(rt.whereis('boss')).toEqual(root);
+    expect(rt.whereis('nobody')).toBeUndefined();
+    expect(rt.pids().map((p) => p.id)).toEqual([0, 1]);
+    expect(rt.liveCount).toBe(1);
+    expect(rt.inspect(rt.pids()[1]!)).toMatchObject({ alive: false, exitReason: 'normal' });
+    expect(rt.inspect(new Pid(99))).toBeUndefined();
+  });
+
+  it('choose(n) needs a positive integer: anything else surfaces as a RangeError in the process', () => {
+    const seen: Term[] = [];
+    run(function* () {
+      try {
+        yield* choose(2.5);
+      } catch (e) {
+        seen.push((e as Error).message);
+      }
+      seen.push(yield* choose(1));
+    });
+    expect(seen).toEqual(['choose(2.5): n must be a positive integer', 0]);
   });
 });
 

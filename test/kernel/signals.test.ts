@@ -8,23 +8,29 @@ import { describe, expect, it } from 'vitest';
 import {
   ErlangError,
   Pid,
+  Ref,
   SequenceStrategy,
   TIMEOUT,
   alias,
   bin,
+  cancelTimer,
   demonitor,
   equals,
+  erase,
   exception,
   exit,
   exitSignal,
   format,
+  getKeys,
   isAlive,
+  label,
   link,
   match,
   monitor,
   processInfo,
   put,
   raise,
+  readTimer,
   receive,
   register,
   run,
@@ -32,6 +38,7 @@ import {
   send,
   sendAfter,
   sleep,
+  sortTerms,
   spawn,
   spawnLink,
   spawnMonitor,
@@ -204,6 +211,9 @@ describe('§1.2 process termination', () => {
   });
   it('1.2.1 a plain JS exception becomes a RuntimeError reason', () => {
     expect(exitReason(function* () { throw new Error('kaput'); })).toBe('{%RuntimeError{message: "kaput"}, []}');
+  });
+  it('1.2.1 a thrown JS value that is not an Error becomes a RuntimeError with its text', () => {
+    expect(exitReason(function* () { throw 'plain string'; })).toBe('{%RuntimeError{message: "plain string"}, []}');
   });
   it('1.2.1 exit(r) gives r', () => {
     expect(exitReason(function* () { exit(t('shutdown', 'x')); })).toBe('{:shutdown, :x}');
@@ -608,6 +618,25 @@ describe('§1.6 aliases', () => {
     expect(seen).toEqual([1, 'dropped', false]);
   });
 
+  it('1.6.2 alias takes Erlang\'s option list: [:reply] is a :reply alias, an unknown option raises badarg', () => {
+    const [seen] = observe(function* (seen) {
+      const a = yield* alias(['reply']);
+      yield* send(a, 'one');
+      yield* send(a, 'two');
+      seen.push(yield* receive());
+      const second = yield* receive(undefined, { after: 10 });
+      seen.push(second === TIMEOUT ? 'dropped' : second);
+      try {
+        yield* alias(['bogus' as 'reply']);
+        seen.push('no error');
+      } catch (e) {
+        seen.push((e as ErlangError).error);
+      }
+    }, 1);
+    // ✔ k2.exs on Elixir 1.14/OTP 25 and 1.18/OTP 27: {:one, :none}; :erlang.alias([:bogus]) → badarg ("invalid option in list").
+    expect(seen).toEqual(['one', 'dropped', 'badarg']);
+  });
+
   it('1.6.3 unalias is true only for an active alias of the caller', () => {
     const [seen] = observe(function* (seen) {
       const a = yield* alias();
@@ -756,6 +785,90 @@ describe('§1.7 send and names', () => {
   });
 });
 
+describe('§1 arguments the BEAM rejects (measured on Elixir 1.14/OTP 25 and 1.18/OTP 27)', () => {
+  /** The error term an operation raises, or `'no error'`. */
+  function* errorOf(op: () => Op<unknown>): Op<Term> {
+    try {
+      yield* op();
+      return 'no error';
+    } catch (e) {
+      return (e as ErlangError).error;
+    }
+  }
+
+  it('1.7.1 a pid that never existed is a valid destination: the message is dropped and send returns it', () => {
+    const [seen] = observe(function* (seen) {
+      const ghost = new Pid(30_000);
+      seen.push(yield* isAlive(ghost));
+      seen.push(yield* send(ghost, 'hi'));
+      seen.push((yield* processInfo(yield* self(), 'message_queue_len'))!);
+    }, 1);
+    // ✔ k1.exs on both: send(:c.pid(0, 30000, 0), :hi) returns :hi.
+    expect(seen).toEqual([false, 'hi', 0]);
+  });
+
+  it('1.7.1 a destination that is neither a pid, an alias, an atom nor {atom, node} raises badarg', () => {
+    const [seen] = observe(function* (seen) {
+      seen.push(yield* errorOf(() => send(123, 'hi')));
+      seen.push(yield* errorOf(() => send(t(123, 'nonode@nohost'), 'hi')));
+    }, 1);
+    // ✔ k1.exs on both: "1st argument: invalid destination" (badarg).
+    expect(seen).toEqual(['badarg', 'badarg']);
+  });
+
+  it('1.5.2 monitor({name, node}) monitors the name: DOWN carries {name, node}, :noproc when unregistered', () => {
+    const [seen] = observe(function* (seen) {
+      const r0 = yield* monitor(t('nobody', 'nonode@nohost'));
+      const d0 = yield* receive(match.down(r0));
+      seen.push(d0[3]!, d0[4]!);
+      const pid = yield* spawn(function* () { yield* receive(); });
+      yield* register('svc', pid);
+      const r1 = yield* monitor(t('svc', 'nonode@nohost'));
+      yield* send(pid, 'stop');
+      const d1 = yield* receive(match.down(r1));
+      seen.push(d1[3]!, d1[4]!);
+    }, 1);
+    // ✔ k1.exs on both.
+    expect(fmt(seen!)).toBe('{:nobody, :nonode@nohost} :noproc {:svc, :nonode@nohost} :normal');
+  });
+
+  it('1.5 monitor of something that is not a pid, an atom or {atom, node} raises badarg', () => {
+    const [seen] = observe(function* (seen) {
+      seen.push(yield* errorOf(() => monitor(123)));
+      seen.push(yield* errorOf(() => monitor(t(1, 2))));
+      seen.push((yield* processInfo(yield* self(), 'monitors'))!);
+    }, 1);
+    // ✔ k1.exs on both: Process.monitor(123) → "2nd argument: not a pid" (badarg); no monitor left behind.
+    expect(fmt(seen!)).toBe(':badarg :badarg []');
+  });
+
+  it('1.5.5/1.6.3 demonitor, unalias, cancel_timer and read_timer of a non-reference raise badarg', () => {
+    const [seen] = observe(function* (seen) {
+      const notRef = 'foo' as unknown as Ref;
+      seen.push(yield* errorOf(() => demonitor(notRef)));
+      seen.push(yield* errorOf(() => unalias(notRef)));
+      seen.push(yield* errorOf(() => cancelTimer(notRef)));
+      seen.push(yield* errorOf(() => readTimer(notRef)));
+    }, 1);
+    // ✔ k1.exs on both: each "1st argument: not a reference" (badarg). :erlang.unalias(:foo) is not false.
+    expect(seen).toEqual(['badarg', 'badarg', 'badarg', 'badarg']);
+  });
+
+  it('1.5 process_info(:monitors) lists {:process, pid} and {:process, {name, node}} in creation order', () => {
+    const [seen] = observe(function* (seen) {
+      const q = yield* spawn(function* () { yield* receive(); });
+      const named = yield* spawn(function* () { yield* receive(); });
+      yield* register('svc2', named);
+      yield* monitor(q);
+      yield* monitor('svc2');
+      const info = (yield* processInfo(yield* self(), 'monitors')) as Term[];
+      seen.push(info.length, equals((info[0] as Term[])[1]!, q), (info[0] as Term[])[0]!, info[1]!);
+    }, 1);
+    // ✔ k1.exs on both: [process: pid, process: {:svc2, :nonode@nohost}].
+    expect(fmt(seen!)).toBe('2 true :process {:process, {:svc2, :nonode@nohost}}');
+  });
+});
+
 describe('process dictionary and misc', () => {
   it('put returns the previous value; the dictionary is per process', () => {
     const [seen] = observe(function* (seen) {
@@ -776,6 +889,34 @@ describe('process dictionary and misc', () => {
     expect(result.verdict.kind).toBe('completed');
     const spawnedExit = result.trace.find((e) => e.k === 'exit' && e.pid.id === 1);
     expect(format((spawnedExit as { reason: Term }).reason)).toContain('generator function');
+  });
+
+  it('get_keys lists every key of the caller\'s dictionary, and only the caller\'s', () => {
+    const [seen] = observe(function* (seen) {
+      seen.push(yield* getKeys());
+      yield* put('a', 1);
+      yield* put('b', 2);
+      yield* put('a', 3);
+      const me = yield* self();
+      yield* spawn(function* () {
+        yield* put('child', 1);
+        yield* send(me, yield* getKeys());
+      });
+      seen.push(sortTerms(yield* getKeys()), yield* receive());
+      seen.push((yield* erase('a'))!, (yield* erase('a')) ?? 'undefined', yield* getKeys());
+    }, 1);
+    // Order is unspecified on the BEAM (a hash table), hence the sort; ✔ k1.exs: the keys put, each once.
+    // Process.delete/erase returns the old value, nil (here undefined) for a missing key.
+    expect(fmt(seen!)).toBe('[] [:a, :b] [:child] 3 :undefined [:b]');
+  });
+
+  it('label names the caller for process_info(:label); unlabelled processes report nil', () => {
+    const [seen] = observe(function* (seen) {
+      const other = yield* spawn(function* () { yield* receive(); });
+      yield* label('worker one');
+      seen.push((yield* processInfo(yield* self(), 'label'))!, (yield* processInfo(other, 'label'))!);
+    }, 1);
+    expect(seen).toEqual(['worker one', 'nil']);
   });
 
   it('strings in messages are binaries and print with quotes', () => {

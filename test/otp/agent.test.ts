@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ErlModule,
+  GenServer,
   exitSignal,
   format,
   get,
@@ -150,6 +151,24 @@ describe('§4.2 get, update, get_and_update, cast, stop', () => {
     });
     expect(always(runs)).toEqual([':killed']);
   });
+
+  // Measured on Elixir 1.14 / OTP 25 and 1.18 / OTP 27: GenServer.call(agent, :foo) exits
+  // {{:function_clause, [{Agent.Server, :handle_call, [:foo, from, 0], …} | …]}, {GenServer, :call,
+  // [agent, :foo, 5000]}} and GenServer.cast(agent, :foo) kills the agent with {:function_clause,
+  // [{Agent.Server, :handle_cast, …} | …]}: the raw VM error, not a %FunctionClauseError{} (only
+  // `rescue` builds the struct). The simulator has no stack trace, hence `[]`.
+  for (const semantics of both) {
+    it(`4.2 a request Agent.Server has no clause for crashes the agent with {:function_clause, stack} (${semantics})`, () => {
+      const runs = observe(function* (seen) {
+        const a = yield* startAgent(() => 0);
+        seen.push(yield* exitOf(() => GenServer.call(a, 'foo')));
+        const b = yield* startAgent(() => 0);
+        const ref = yield* monitor(b);
+        seen.push(yield* GenServer.cast(b, 'foo'), (yield* receive(match.down(ref)))[4]!);
+      }, { semantics, seeds: 10 });
+      expect(always(runs)).toEqual(['{{:function_clause, []}, {GenServer, :call, [PID, :foo, 5000]}}', ':ok', '{:function_clause, []}']);
+    });
+  }
 });
 
 describe('§4.3 MFA forms', () => {

@@ -375,6 +375,115 @@ describe('§9 DynamicSupervisor', () => {
     ]);
   });
 
+  // Measured on Elixir 1.14 / OTP 25 and Elixir 1.18 / OTP 27: a DOWN of a monitor the supervisor
+  // holds for a non-child (here set up by a start function, which runs inside the supervisor) that
+  // arrives during terminate_child's wait is consumed by wait_children and never logged; the same
+  // DOWN arriving while idle is logged as {DynamicSupervisor, :unexpected_msg}.
+  it('rule 95 / 94: a stray DOWN received while waiting for a child to stop is dropped; when idle it is an unexpected message', () => {
+    const M = new ErlModule('Elixir.M', {
+      *start_link(z: Pid, opts: TermObject): Op<Term> {
+        yield* monitor(z);
+        return yield* startW(opts);
+      },
+    });
+    const waiter = () =>
+      spawn(function* () {
+        yield* receive(match.eq('die'));
+      });
+    const r = run(function* () {
+      const ds = yield* startDs();
+      const z1 = yield* waiter();
+      const c = yield* startOk(ds, { id: 1, start: t(M, 'start_link', [z1, { id: 'c', onTerminate: { sleep: 300 } }]) });
+      yield* spawn(function* () {
+        yield* sleep(100);
+        yield* send(z1, 'die');
+      });
+      yield* note(t('tc', yield* DynamicSupervisor.terminateChild(ds, c)));
+      yield* sleep(100);
+      yield* note(t('after_tc', yield* DynamicSupervisor.countChildren(ds)));
+      const z2 = yield* waiter();
+      yield* startOk(ds, { id: 1, start: t(M, 'start_link', [z2, { id: 'd' }]) });
+      yield* send(z2, 'die');
+      yield* sleep(100);
+      yield* note(t('control', yield* DynamicSupervisor.countChildren(ds)));
+    });
+    const notes = r.trace.filter((e) => e.k === 'report' && e.name === 'user').map((e) => format((e as { data: Term }).data));
+    expect(notes.filter((n) => n.startsWith('{:tc') || n.startsWith('{:after') || n.startsWith('{:control'))).toEqual([
+      '{:tc, :ok}',
+      '{:after_tc, %{active: 0, specs: 0, supervisors: 0, workers: 0}}',
+      '{:control, %{active: 1, specs: 1, supervisors: 0, workers: 1}}',
+    ]);
+    const unexpected = reportsOf(r.trace, 'dynamic_supervisor.unexpected_message').map((x) => format((x.data['report'] as TermObject)['msg']!));
+    // Only the control's DOWN (reason :normal) is logged.
+    expect(unexpected.length).toBe(1);
+    expect(unexpected[0]).toMatch(/^\{:DOWN, #Ref<[^>]+>, :process, <[^>]+>, :normal\}$/);
+  });
+
+  // Measured on Elixir 1.14 / OTP 25 and Elixir 1.18 / OTP 27: the offender of a temporary child
+  // (args stored as :undefined) with extra_arguments [:e] shows mfargs {Ex, :start_link, [:e | :undefined]}.
+  it('rule 89 / 94: a temporary child\'s offender with extra_arguments is the improper list extra ++ :undefined', () => {
+    const Ex = new ErlModule('Elixir.Ex', {
+      *start_link(_e: Term, opts: TermObject): Op<Term> {
+        return yield* startW(opts);
+      },
+    });
+    const r = run(function* () {
+      const ds = yield* startDs({ extraArguments: ['e'] });
+      const p = yield* startOk(ds, { id: 1, start: t(Ex, 'start_link', [{ id: 't' }]), restart: 'temporary' });
+      yield* exitSignal(p, 'kill');
+      yield* awaitDs(ds, (k) => k.length === 0);
+    });
+    const reps = reportsOf(r.trace);
+    expect(reps.map((x) => x.name)).toEqual(['supervisor.child_terminated']);
+    const offender = format(((reps[0]!.data['report'] as Term[])[3] as Term[])[1]!);
+    expect(offender).toContain('mfargs: {Ex, :start_link, [:e | :undefined]}');
+    expect(offender).toContain('restart_type: :temporary');
+  });
+
+  // Measured on Elixir 1.14 / OTP 25 and Elixir 1.18 / OTP 27: {:"$gen_restart", x} for a non-child
+  // is ignored silently; a raw {:terminate_child, :foo} call answers {:error, :not_found}; for a
+  // running child's pid handle_info crashes with {:badmatch, child_tuple}, and the children are stopped.
+  it('rule 90 / 93: a stray {:"$gen_restart", x} for a non-child is ignored; for a running child it crashes the supervisor with {:badmatch, child}', () => {
+    const runs = traceRuns(function* () {
+      const ds = yield* startDs();
+      yield* send(ds as Pid, t('$gen_restart', 'foo'));
+      yield* send(ds as Pid, t('$gen_restart', yield* self()));
+      yield* note(t('tc_atom', yield* GenServer.call(ds, t('terminate_child', 'foo'))));
+      const w = yield* startOk(ds, ch('w'));
+      yield* send(ds as Pid, t('$gen_restart', w));
+      const reason = (yield* receive(match.exit(ds as Pid)))[2] as Term[];
+      yield* note(t('ds_exit', reason[0]!));
+    }, { progress: false });
+    expect(same(runs).filter((l) => !l.startsWith('{:terminate_end'))).toEqual([
+      '{:tc_atom, {:error, :not_found}}',
+      '{:start_called, :w}',
+      '{:terminate, :w, :shutdown}',
+      '{:ds_exit, {:badmatch, {{W, :start_link, [%{id: :w}]}, :permanent, 5000, :worker, [W]}}}',
+    ]);
+  });
+
+  // Measured on Elixir 1.14 / OTP 25 and Elixir 1.18 / OTP 27 (FunctionClauseError; child_spec ids).
+  it('rule 90: terminate_child/2 takes a pid only (FunctionClauseError in the caller); child_spec/1 ids for {:global, n} and {:via, m, n}', () => {
+    const r = run(function* () {
+      const ds = yield* startDs();
+      try {
+        yield* DynamicSupervisor.terminateChild(ds, 'foo' as unknown as Pid);
+        yield* note('no raise');
+      } catch (e) {
+        const c = caught(e);
+        yield* note(c.kind === 'error' ? ((c.error as TermObject)['__struct__'] ?? c.error) : 'other');
+      }
+    });
+    const notes = r.trace.filter((e) => e.k === 'report' && e.name === 'user').map((e) => format((e as { data: Term }).data));
+    expect(notes).toEqual(['FunctionClauseError']);
+    expect(format(DynamicSupervisor.childSpecFor([t('name', t('global', 'g'))]))).toBe(
+      '%{id: :g, start: {DynamicSupervisor, :start_link, [[name: {:global, :g}]]}, type: :supervisor}',
+    );
+    expect(format(DynamicSupervisor.childSpecFor([t('name', t('via', 'Elixir.Registry', t('Elixir.R', 'k')))]))).toBe(
+      '%{id: {R, :k}, start: {DynamicSupervisor, :start_link, [[name: {:via, Registry, {R, :k}}]]}, type: :supervisor}',
+    );
+  });
+
   it('rule 95 / e8: concurrent shutdown: five children of 200 ms each stop in about 200 ms', () => {
     const runs = traceRuns(function* () {
       const ds = yield* startDs();

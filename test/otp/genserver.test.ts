@@ -4,13 +4,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  ErlModule,
   GenServer,
   TIMEOUT,
+  Tuple,
   caught,
   exit,
   exitSignal,
   format,
   get,
+  makeRef,
   match,
   monitor,
   processInfo,
@@ -33,7 +36,7 @@ import {
   type Term,
 } from '../../src/index.js';
 
-import { always, observe } from '../helpers.js';
+import { always, attempt, observe } from '../helpers.js';
 
 const both = ['current', 'otp25'] as const;
 
@@ -122,6 +125,34 @@ describe('§3.1 starting', () => {
     const exitEv = result.trace.find((e) => e.k === 'exit' && e.pid.id === 0);
     expect(exitEv).toMatchObject({ reason: 'normal' });
   });
+
+  // Measured on Elixir 1.14 / OTP 25 and 1.18 / OTP 27 with a via module whose whereis_name/1 says
+  // :undefined and register_name/2 says :no (the pre-check passes, registration in the new process
+  // fails, as in a lost race): both return {:error, {:already_started, :undefined}}; OTP 25's
+  // init_ack + exit(:normal) leaves {:EXIT, pid, :normal} in a trapping start_link caller's
+  // mailbox, OTP 27's init_fail does not (proc_lib flushes it); nothing stays linked.
+  for (const [semantics, left] of [['otp25', '[{:EXIT, PID, :normal}]'], ['current', '[]']] as const) {
+    it(`3.1.3 registration failing inside the new process: {:error, {:already_started, :undefined}}, it exits :normal (${semantics})`, () => {
+      const NoReg = new ErlModule('Elixir.NoReg', {
+        whereis_name: () => 'undefined',
+        register_name: () => 'no',
+        unregister_name: () => 'ok',
+        send: () => 'ok',
+      });
+      const runs = observe(function* (seen) {
+        yield* trapExit(true);
+        seen.push(yield* GenServer.startLink(initReturning(t('ok', 1)), [], { name: t('via', NoReg, 'x') }));
+        yield* sleep(50);
+        seen.push((yield* processInfo(yield* self(), 'messages'))!, (yield* processInfo(yield* self(), 'links'))!);
+        yield* trapExit(false);
+        // Not trapping: the :normal exit of the linked loser does not take the caller down.
+        seen.push(yield* GenServer.startLink(initReturning(t('ok', 1)), [], { name: t('via', NoReg, 'x') }));
+        yield* sleep(50);
+        seen.push('caller survived');
+      }, { semantics, seeds: 20 });
+      expect(always(runs)).toEqual(['{:error, {:already_started, :undefined}}', left, '[]', '{:error, {:already_started, :undefined}}', 'caller survived']);
+    });
+  }
 
   describe('3.1.4 init/1 result table', () => {
     function startWith(ret: Term | (() => Term), semantics: 'current' | 'otp25', trap = true) {
@@ -271,6 +302,35 @@ describe('§3.1 starting', () => {
 });
 
 describe('§3.2 call', () => {
+  // Measured on Elixir 1.14 / OTP 25 and 1.18 / OTP 27 (timeouts -1, :bad, 1.5): GenServer.call/3
+  // has the guard `(is_integer(timeout) and timeout >= 0) or timeout == :infinity`, so it raises
+  // %FunctionClauseError{module: GenServer, function: :call, arity: 3} before sending anything.
+  // :sys.get_state/2 fails in gen:call/4's guard: OTP 25's sys catches everything and exits
+  // {{:function_clause, stack}, {:sys, :get_state, [pid, t]}}; OTP 27's catches exits only, so the
+  // FunctionClauseError of :gen.call/4 propagates.
+  for (const semantics of both) {
+    it(`3.2 a timeout that is not a non-negative integer or :infinity: FunctionClauseError, the request is never sent (${semantics})`, () => {
+      const Counter = GenServer.defmodule('Counter', {
+        init: () => t('ok', 0),
+        handleCall: (req, _from, n: number) => (req === 'count' ? t('reply', n, n) : t('reply', 'ok', n + 1)),
+      });
+      const runs = observe(function* (seen) {
+        const [, pid] = (yield* GenServer.start(Counter, [])) as Term[];
+        for (const timeout of [-1, 'bad', 1.5]) {
+          seen.push(yield* attempt(() => GenServer.call(pid!, 'bump', timeout as number)));
+        }
+        seen.push(yield* GenServer.call(pid!, 'count'));
+        seen.push(yield* attempt(() => GenServer.getState(pid!, -1)));
+        seen.push(yield* GenServer.getState(pid!));
+      }, { semantics, seeds: 10 });
+      const clause = '{:error, %FunctionClauseError{module: GenServer, function: :call, arity: 3, kind: nil, args: nil, clauses: nil}}';
+      const getState = semantics === 'otp25'
+        ? '{:exit, {{:function_clause, []}, {:sys, :get_state, [PID, -1]}}}'
+        : '{:error, %FunctionClauseError{module: :gen, function: :call, arity: 4, kind: nil, args: nil, clauses: nil}}';
+      expect(always(runs)).toEqual([clause, clause, clause, '0', getState, '0']);
+    });
+  }
+
   const Echo = GenServer.defmodule('Echo', {
     init: (arg) => t('ok', arg),
     *handleCall(req, from, s) {
@@ -622,6 +682,25 @@ describe('§3.4 timeouts, hibernate, continue', () => {
     });
     expect(always(runs)).toEqual(['[:c1, :c2]']);
   });
+});
+
+describe('system messages', () => {
+  // Measured on Elixir 1.14 / OTP 25 and 1.18 / OTP 27: `send(pid, {:system, {self(), ref}, :foo})`
+  // gets `{ref, {:error, {:unknown_system_msg, :foo}}}` back (sys.erl do_cmd/6) and the server
+  // keeps serving calls.
+  for (const semantics of both) {
+    it(`an unknown system request is answered {:error, {:unknown_system_msg, req}}; the server carries on (${semantics})`, () => {
+      const runs = observe(function* (seen) {
+        const [, pid] = (yield* GenServer.start(initReturning(t('ok', 1)), [])) as Term[];
+        const ref = yield* makeRef();
+        yield* send(pid!, t('system', t(yield* self(), ref), 'foo'));
+        const reply = yield* receive(match.where((m) => m instanceof Tuple && m.length === 2 && m[0] === ref, 'reply'), { after: 100 });
+        seen.push(reply === TIMEOUT ? 'no reply' : (reply as Tuple)[1]!);
+        seen.push(yield* GenServer.call(pid!, 'ping'));
+      }, { semantics, seeds: 10 });
+      expect(always(runs)).toEqual(['{:error, {:unknown_system_msg, :foo}}', '{:got, :ping}']);
+    });
+  }
 });
 
 describe('§3.5 cast and whereis', () => {

@@ -370,6 +370,56 @@ describe('processes.md §7', () => {
     expect(out[0]).toBe(`[partition: ${out[1]}]`);
   });
 
+  for (const semantics of both) {
+    // Measured on Elixir 1.14 / OTP 25 and Elixir 1.18 / OTP 27 (p5.exs): GenServer.cast through
+    // {:via, PartitionSupervisor, {name, key}} goes through PartitionSupervisor.send/2 and reaches
+    // partition rem(abs(-4), 3) = 1; with a via-named supervisor whose partition 1 returned :ignore,
+    // whereis gives nil in 1.14 (Registry.values → :undefined) but raises ArgumentError in 1.18;
+    // partitions/1 and routing on a via name that is not running exit {:noproc, {PartitionSupervisor, :partitions, [name]}}.
+    it(`7.1 / rule 102 / 103: cast routes through send/2; an ignored partition under a via name; a via name not running exits :noproc (${semantics})`, () => {
+      const PC = GenServer.defmodule('PC', {
+        init: (opts) => t('ok', opts),
+        handleCast: (m, s) => t('noreply', [t('got', m), ...(s as Term[])]),
+        handleCall: (req, _from, s) => (req === 'get' ? t('reply', s, s) : t('reply', req, s)),
+      });
+      const MaybePC = new ErlModule('Elixir.MaybePC', {
+        *start_link(opts: Term[]): Op<Term> {
+          const get = (k: string) => (opts.find((kv) => (kv as Term[])[0] === k) as Term[] | undefined)?.[1];
+          return get('partition') === 1 && get('ign') === true ? 'ignore' : yield* GenServer.startLink(PC, opts);
+        },
+        child_spec: (opts: Term) => ({ id: 'Elixir.MaybePC', start: t(MaybePC, 'start_link', [opts]) }),
+      });
+      const runs = traceRuns(function* () {
+        yield* startPs({ childSpec: t(MaybePC, []), name: 'ps', partitions: 3, withArguments: withPartition });
+        yield* note(t('cast', yield* GenServer.cast(PartitionSupervisor.via('ps', -4), 'hello')));
+        yield* note(t('p1', yield* GenServer.call(PartitionSupervisor.via('ps', 1), 'get')));
+        yield* note(t('p0', yield* GenServer.call(PartitionSupervisor.via('ps', 0), 'get')));
+        const name = t('via', LocalVia, 'vps');
+        yield* startPs({ childSpec: t(MaybePC, [t('ign', true)]), name, partitions: 2, withArguments: withPartition });
+        let ignored: Term = 'no raise';
+        const raisedIgnored = yield* raised(function* () {
+          ignored = (yield* GenServer.whereis(PartitionSupervisor.via(name, 1))) ?? 'nil';
+        });
+        yield* note(t('ignored_via', raisedIgnored === 'no raise' ? ignored : raisedIgnored));
+        yield* note(t('cast_via', yield* GenServer.cast(PartitionSupervisor.via(name, 0), 'hi')));
+        yield* note(t('p0_via', yield* GenServer.call(PartitionSupervisor.via(name, 0), 'get')));
+        const gone = t('via', LocalVia, 'nope');
+        yield* note(t('partitions_gone', yield* raised(() => PartitionSupervisor.partitions(gone))));
+        yield* note(t('whereis_gone', yield* raised(() => GenServer.whereis(PartitionSupervisor.via(gone, 1)))));
+      }, { semantics, progress: false });
+      expect(same(runs)).toEqual([
+        '{:cast, :ok}',
+        '{:p1, [got: :hello, partition: 1]}',
+        '{:p0, [partition: 0]}',
+        semantics === 'otp25' ? '{:ignored_via, nil}' : '{:ignored_via, {:error, :badarg}}',
+        '{:cast_via, :ok}',
+        '{:p0_via, [got: :hi, partition: 0, ign: true]}',
+        '{:partitions_gone, {:exit, {:noproc, {PartitionSupervisor, :partitions, [{:via, LocalVia, :nope}]}}}}',
+        '{:whereis_gone, {:exit, {:noproc, {PartitionSupervisor, :partitions, [{:via, LocalVia, :nope}]}}}}',
+      ]);
+    });
+  }
+
   it('a stopped PartitionSupervisor: partitions/1 exits {:noproc, {PartitionSupervisor, :partitions, [name]}}', () => {
     const runs = traceRuns(function* () {
       yield* startPs({ childSpec: t(PW, []), name: 'ps', partitions: 2 });

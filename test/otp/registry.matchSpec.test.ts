@@ -58,6 +58,8 @@ describe('patterns', () => {
     ['[h | t] binds an improper rest', new Improper(['$1'], '$2'), new Improper([1, 2], 'z'), '$1 => 1, $2 => [2 | :z]'],
     ['[h | t] binds the tail of an improper list', new Improper(['$1'], '$2'), new Improper([1], 'z'), '$1 => 1, $2 => :z'],
     ['[h | t] does not match an atom', new Improper(['$1'], '_'), 'atom', 'no match'],
+    ['[1 | t] does not match a list whose head differs', new Improper([1], '$1'), [2, 3], 'no match'],
+    ['[1, 2 | t] does not match an improper list whose second element differs', new Improper([1, 2], '$1'), new Improper([1, 3], 'z'), 'no match'],
     ['a map pattern matches a map holding its keys', { a: '$1' }, { a: 1, b: 2 }, '$1 => 1'],
     ['a map pattern fails on a missing key', { a: '$1', c: '_' }, { a: 1, b: 2 }, 'no match'],
     ['a map pattern does not match a non-map', { a: '_' }, t('a'), 'no match'],
@@ -133,6 +135,11 @@ describe('guards', () => {
     ['* of a float element', t('>', t('*', '$1', 2), 2), new ErlFloat(1.5), 'nil', true],
     ['arithmetic on an atom raises (fails)', t('>', t('+', '$1', 1), 0), 'a', 'nil', false],
     ['abs', t('==', t('abs', '$1'), 4), -4, 'nil', true],
+    ['abs of an atom raises (fails)', t('>', t('abs', '$1'), 0), 'a', 'nil', false],
+    ['integer arithmetic is exact beyond 2^53 (bignums)', t('=:=', t('+', '$1', 1), 2n ** 53n + 2n), 2n ** 53n + 1n, 'nil', true],
+    ['a float operand makes a float result: 1.5 * 2 =:= 3 is false', t('=:=', t('*', '$1', 2), 3), 1.5, 'nil', false],
+    ['a float operand makes a float result: 1.5 * 2 == 3 is true', t('==', t('*', '$1', 2), 3), 1.5, 'nil', true],
+    ['a bigint times a float is a float', t('is_float', t('*', '$1', new ErlFloat(0.5))), 2n ** 70n, 'nil', true],
     ['the atom true is a guard that holds', 'true', 'nil', 'nil', true],
     ['a guard evaluating to the atom true holds', t('element', 1, '$1'), t('true'), 'nil', true],
     ['a guard evaluating to a non-boolean fails', t('element', 1, '$1'), t(1), 'nil', false],
@@ -175,6 +182,23 @@ describe('bodies', () => {
     ['a guard expression computes a value', t('element', 3, '$_'), ':value'],
   ])('%s', (_what, body, expected) => {
     expect(format(evalBody(body, vars, object)!)).toBe(expected);
+  });
+
+  // ✔ arith.exs on OTP 25 and OTP 27 (:ets.match_spec_run): [9007199254740994], [3.0], [-2.0], [4.0], [1.0].
+  it.each<[string, Term, Term, string]>([
+    ['integer + stays exact past 2^53', t('+', '$1', 1), 9007199254740993n, '9007199254740994'],
+    ['float * integer is a float even when integral', t('*', '$1', 2), 1.5, '3.0'],
+    ['unary - of a float is a float', t('-', '$1'), new ErlFloat(2), '-2.0'],
+    ['abs of a float is a float', t('abs', '$1'), new ErlFloat(-4), '4.0'],
+    ['float + float summing to an integral value is a float', t('+', '$1', 0.5), 0.5, '1.0'],
+    ['integer arithmetic back in the safe range is a plain integer', t('-', '$1', 2n ** 60n), 2n ** 60n + 5n, '5'],
+    ['abs of a negative bignum', t('abs', '$1'), -(2n ** 64n), '18446744073709551616'],
+    ['abs of a small negative integer', t('abs', '$1'), -3, '3'],
+    ['unary + of a float keeps it a float', t('+', '$1'), new ErlFloat(2), '2.0'],
+    ['unary - of a bignum', t('-', '$1'), 2n ** 64n, '-18446744073709551616'],
+  ])('arithmetic: %s', (_what, body, x, expected) => {
+    const result = evalBody(body, new Map([['$1', x]]), object)!;
+    expect(format(result)).toBe(expected);
   });
 
   it('a body that raises gives undefined (the object is skipped)', () => {

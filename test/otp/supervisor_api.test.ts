@@ -398,6 +398,28 @@ describe('§13 OTP version rows and §14 edge cases', () => {
     expect(same(runs).filter((l) => l.startsWith('{:args') || l.startsWith('{:child'))).toEqual(['{:args, :tag, :c}', '{:child_terminated, :killed, :tpl, PID}', '{:args, :tag, :c}']);
   });
 
+  // Measured on Elixir 1.14 / OTP 25 and Elixir 1.18 / OTP 27: Supervisor.start_child(sup, map) on a
+  // simple_one_for_one supervisor sends the map as extra args; `A ++ map` is no proper list, so
+  // apply/3 fails: {:error, {:EXIT, {:badarg, _}}}, and nothing is stored (count: active 0, workers 0).
+  it('rule 77: simple_one_for_one start_child with a child spec map: A ++ map is no arg list → {:error, {:EXIT, {:badarg, _}}}', () => {
+    const runs = traceRuns(function* () {
+      yield* trapExit(true);
+      for (const args of [[], ['tag']] as Term[][]) {
+        const [, sup] = (yield* Supervisor.startLink(RawSup, t({ strategy: 'simple_one_for_one' }, [{ id: 'tpl', start: t(W, 'start_link', args) }]))) as Term[];
+        const r = (yield* Supervisor.startChild(sup!, ch('x'))) as Term[];
+        const inner = (r[1] as Term[] | undefined)?.[1] as Term[] | undefined;
+        yield* note(t(r[0]!, (r[1] as Term[])[0]!, inner?.[0] ?? 'nil'));
+        yield* note(yield* Supervisor.countChildren(sup!));
+      }
+    }, { progress: false });
+    expect(same(runs)).toEqual([
+      '{:error, :EXIT, :badarg}',
+      '%{active: 0, specs: 1, supervisors: 0, workers: 0}',
+      '{:error, :EXIT, :badarg}',
+      '%{active: 0, specs: 1, supervisors: 0, workers: 0}',
+    ]);
+  });
+
   for (const semantics of both) {
     it(`D7: a static supervisor serves calls after init in both profiles (OTP 27 hibernates it; nothing observable) (${semantics})`, () => {
       const runs = traceRuns(function* () {

@@ -346,6 +346,38 @@ describe('§1.3 Elixir front end', () => {
     }
     expect(message).toBe('"duplicate ID W found in the supervisor specification, please explicitly pass the :id option when defining this worker/supervisor"');
   });
+
+  // Measured on Elixir 1.14 / OTP 25 and Elixir 1.18 / OTP 27 (p6.exs): the same two ArgumentError messages.
+  it('rule 20: Supervisor.Spec.supervise/2 without :strategy, or given a map child spec, raises ArgumentError', () => {
+    const messageOf = (f: () => unknown): Term => {
+      try {
+        f();
+        return 'no raise';
+      } catch (e) {
+        const err = (caught(e) as { error: Term }).error as TermObject;
+        return t(err['__struct__']!, err['message']!);
+      }
+    };
+    expect(format(messageOf(() => Supervisor.Spec.supervise([], {})))).toBe('{ArgumentError, "expected :strategy option to be given"}');
+    expect(format(messageOf(() => Supervisor.Spec.supervise([{ id: 'a', start: t('Elixir.M', 'f', []) }], { strategy: 'one_for_one' })))).toBe(
+      '{ArgumentError, "invalid tuple specification given to supervise/2. If you are trying to use the map child specification that is part of the Elixir v1.5, use Supervisor.init/2 instead of Supervisor.Spec.supervise/2. See the Supervisor module for more information. Got: %{id: :a, start: {M, :f, []}}"}',
+    );
+  });
+
+  // Measured on Elixir 1.14 / OTP 25 and Elixir 1.18 / OTP 27 (p6.exs).
+  it('rule 83: :supervisor.get_childspec/2 on a name nobody holds exits {:noproc, {:gen_server, :call, [name, req, :infinity]}}', () => {
+    const r = run(function* () {
+      try {
+        yield* Supervisor.getChildspec('nope', 'a');
+        yield* note('no exit');
+      } catch (e) {
+        const c = caught(e);
+        yield* note(c.kind === 'exit' ? c.reason : 'other');
+      }
+    });
+    const notes = r.trace.filter((e) => e.k === 'report' && e.name === 'user').map((e) => format((e as { data: Term }).data));
+    expect(notes).toEqual(['{:noproc, {:gen_server, :call, [:nope, {:get_childspec, :a}, :infinity]}}']);
+  });
 });
 
 describe('§2 supervisor flags', () => {

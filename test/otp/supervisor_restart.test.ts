@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  ErlModule,
   GenServer,
   Pid,
   TIMEOUT,
@@ -36,6 +37,7 @@ import {
   outcomesOf,
   pidOf,
   same,
+  startW,
   traceRuns,
 } from './supervisor.helpers.js';
 
@@ -49,6 +51,28 @@ function* startSup(children: Term[], opts: Supervisor.SupervisorOptions): Op<Ter
 /** Makes W's server stop with `reason` (a cast handled as `{:stop, reason, s}`). */
 function* stopChild(pid: Pid, reason: Term): Op<void> {
   yield* GenServer.cast(pid, t('exit', reason));
+}
+
+const RawSup = Supervisor.defmodule('RawSup', { init: (arg) => t('ok', arg) });
+
+/**
+ * A simple_one_for_one template whose start call number `failAt` tells `test` `{:failing, sup}`,
+ * waits (inside the supervisor) for `:go` and returns `{:error, :once}`; every other call starts W.
+ */
+function failingOnce(failAt: number): ErlModule {
+  let n = 0;
+  return new ErlModule('Elixir.F', {
+    *start_link(test: Pid, ...extra: Term[]): Op<Term> {
+      n++;
+      yield* note(t('start', n));
+      if (n === failAt) {
+        yield* send(test, t('failing', yield* self()));
+        yield* receive(match.eq('go'));
+        return t('error', 'once');
+      }
+      return yield* startW({ id: extra[0] ?? n });
+    },
+  });
 }
 
 const entryOf = (kids: Term[][], id: string) => kids.find((k) => k[0] === id);
@@ -383,6 +407,46 @@ describe('§4.3 failed restarts', () => {
       '{:error, :already_present}',
       ':ok',
       '[{:a, :undefined, :worker, [W]}]',
+    ]);
+  });
+
+  // Measured on Elixir 1.14 / OTP 25 and Elixir 1.18 / OTP 27 (same output): while the retry is
+  // pending, which_children gives [{:undefined, :restarting, :worker, [F]}] and count_children
+  // [specs: 1, active: 0, supervisors: 0, workers: 1]; after the retry the child runs and active is 1.
+  it('rule 45 / 46 / 50: simple_one_for_one failed restart: {:restarting, old} shows as :restarting, out of active; the retry restores it', () => {
+    const runs = traceRuns(function* () {
+      yield* trapExit(true);
+      const me = yield* self();
+      const [, sup] = (yield* Supervisor.startLink(RawSup, t({ strategy: 'simple_one_for_one', intensity: 10 }, [{ id: 'tpl', start: t(failingOnce(2), 'start_link', [me]) }]))) as Term[];
+      const [, c] = (yield* Supervisor.startChild(sup!, [])) as Term[];
+      yield* exitSignal(c as Pid, 'kill');
+      yield* receive(match.tagged('failing', 2));
+      // Queue both calls before the failed restart returns, so they run before the retry cast.
+      const calls: Array<[string, Term, () => Op<Term>]> = [
+        ['which', 'which_children', () => Supervisor.whichChildren(sup!) as Op<Term>],
+        ['count', 'count_children', () => Supervisor.countChildren(sup!) as Op<Term>],
+      ];
+      for (const [name, request, fn] of calls) {
+        yield* spawn(function* () {
+          yield* send(me, t(name, yield* fn()));
+        });
+        yield* awaitInMailbox(sup as Pid, (m) => isTagged(m, '$gen_call', 3) && m[2] === request);
+      }
+      yield* send(sup as Pid, 'go');
+      const during = [];
+      for (const [name] of calls) during.push((yield* receive(match.tagged(name, 2)))[1]!);
+      const after = yield* awaitChildren(sup!, (k) => k.length === 1 && k[0]![1] instanceof Pid);
+      yield* note(t('during', during));
+      yield* note(t('after', after.map((k) => t(k[0]!, k[1] instanceof Pid && (k[1] as Pid).id !== (c as Pid).id)), yield* Supervisor.countChildren(sup!)));
+    }, { progress: false });
+    expect(same(runs).filter((l) => !l.startsWith('{:terminate'))).toEqual([
+      '{:start, 1}',
+      '{:child_terminated, :killed, :tpl, PID}',
+      '{:start, 2}',
+      '{:start_error, :once, :tpl, PID}',
+      '{:start, 3}',
+      '{:during, [[{:undefined, :restarting, :worker, [F]}], %{active: 0, specs: 1, supervisors: 0, workers: 1}]}',
+      '{:after, [undefined: true], %{active: 1, specs: 1, supervisors: 0, workers: 1}}',
     ]);
   });
 });

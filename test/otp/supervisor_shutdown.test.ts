@@ -43,6 +43,7 @@ import {
   note,
   pidOf,
   same,
+  startW,
   traceRuns,
 } from './supervisor.helpers.js';
 
@@ -376,6 +377,89 @@ describe('§6.2 stopping the whole supervisor', () => {
   });
 });
 
+
+describe('§6.2 simple_one_for_one shutdown variants', () => {
+  // Measured on Elixir 1.14 / OTP 25 and Elixir 1.18 / OTP 27 (same output): a stop queued while
+  // the first child's restart is failing returns :ok; only the running child runs terminate
+  // (:shutdown), the restarting one is skipped, no report, and the start function is not retried.
+  it('rule 69 / 45: a stop that arrives while a child is {:restarting, _} skips it; the running child stops; no retry', () => {
+    const runs = traceRuns(function* () {
+      yield* trapExit(true);
+      const me = yield* self();
+      let n = 0;
+      const F = new ErlModule('Elixir.F', {
+        *start_link(test: Pid, id: Term): Op<Term> {
+          n++;
+          yield* note(t('start', n));
+          if (n === 3) {
+            yield* send(test, t('failing', yield* self()));
+            yield* receive(match.eq('go'));
+            return t('error', 'once');
+          }
+          return yield* startW({ id });
+        },
+      });
+      const [, sup] = (yield* Supervisor.startLink(RawSup, t({ strategy: 'simple_one_for_one', intensity: 10 }, [{ id: 'tpl', start: t(F, 'start_link', [me]) }]))) as Term[];
+      const [, c1] = (yield* Supervisor.startChild(sup!, ['c1'])) as Term[];
+      yield* Supervisor.startChild(sup!, ['c2']);
+      yield* exitSignal(c1 as Pid, 'kill');
+      yield* receive(match.tagged('failing', 2));
+      yield* spawn(function* () {
+        yield* send(me, t('stopped', yield* Supervisor.stop(sup!)));
+      });
+      yield* awaitInMailbox(sup as Pid, (m) => isTagged(m, 'system', 3));
+      yield* send(sup as Pid, 'go');
+      yield* note((yield* receive(match.tagged('stopped', 2)))[1]!);
+    }, { progress: false });
+    expect(same(runs).filter((l) => !l.startsWith('{:terminate_end'))).toEqual([
+      '{:start, 1}',
+      '{:start, 2}',
+      '{:child_terminated, :killed, :tpl, PID}',
+      '{:start, 3}',
+      '{:start_error, :once, :tpl, PID}',
+      '{:terminate, :c2, :shutdown}',
+      ':ok',
+    ]);
+  });
+
+  // Measured on Elixir 1.14 / OTP 25 and Elixir 1.18 / OTP 27: brutal_kill children (trapping
+  // exits) die :killed without terminate/2 and nothing is reported.
+  it('rule 69 / 59: simple_one_for_one brutal_kill: every child is killed, terminate/2 never runs, no report', () => {
+    const runs = traceRuns(function* () {
+      const [, sup] = (yield* rawSup({ strategy: 'simple_one_for_one' }, [{ id: 'tpl', start: t(W, 'start_link', []), shutdown: 'brutal_kill' }])) as Term[];
+      yield* Supervisor.startChild(sup!, [{ id: 'k1' }]);
+      const [, k2] = (yield* Supervisor.startChild(sup!, [{ id: 'k2' }])) as Term[];
+      const ref = yield* monitor(k2 as Pid);
+      yield* note(yield* Supervisor.stop(sup!));
+      yield* note(t('k2_down', (yield* receive(match.down(ref)))[4]!));
+    }, { progress: false });
+    expect(same(runs)).toEqual(['{:start_called, :k1}', '{:start_called, :k2}', ':ok', '{:k2_down, :killed}']);
+  });
+
+  // Measured on Elixir 1.14 / OTP 25 and Elixir 1.18 / OTP 27: with shutdown :infinity and
+  // type :supervisor, count_children gives [specs: 1, active: 2, supervisors: 2, workers: 0]; stop
+  // waits for both terminate/2 calls (run concurrently) to finish; no report.
+  it('rule 69 / 61 / 82: simple_one_for_one :infinity waits for every terminate/2 (no timer); a :supervisor template counts as supervisors', () => {
+    const runs = traceRuns(function* () {
+      const [, sup] = (yield* rawSup({ strategy: 'simple_one_for_one' }, [{ id: 'tpl', start: t(W, 'start_link', []), shutdown: 'infinity', type: 'supervisor' }])) as Term[];
+      yield* Supervisor.startChild(sup!, [{ id: 'i1', onTerminate: { sleep: 20_000 } }]);
+      yield* Supervisor.startChild(sup!, [{ id: 'i2', onTerminate: { sleep: 20_000 } }]);
+      yield* note(yield* Supervisor.countChildren(sup!));
+      const t0 = yield* now();
+      yield* note(yield* Supervisor.stop(sup!));
+      const took = (yield* now()) - t0;
+      yield* note(t('took_20s_once', took >= 20_000 && took < 40_000));
+    }, { progress: false });
+    // The two children stop concurrently: their notes interleave differently per seed.
+    for (const run of runs) {
+      const out = run.filter((l) => !l.startsWith('{:start_called'));
+      expect(out[0]).toBe('%{active: 2, specs: 1, supervisors: 2, workers: 0}');
+      expect(out.slice(1, 3).sort()).toEqual(['{:terminate, :i1, :shutdown}', '{:terminate, :i2, :shutdown}']);
+      expect(out.slice(3, 5).sort()).toEqual(['{:terminate_end, :i1}', '{:terminate_end, :i2}']);
+      expect(out.slice(5)).toEqual([':ok', '{:took_20s_once, true}']);
+    }
+  });
+});
 
 describe('§7 auto_shutdown and significant children', () => {
   it('rule 70: with auto_shutdown :never any significant child is invalid, checked before the permanent rule', () => {

@@ -29,6 +29,7 @@ import {
   match,
   monitor,
   processInfo,
+  raise,
   receive,
   run,
   self,
@@ -45,7 +46,7 @@ import {
 } from '../../src/index.js';
 import * as Agent from '../../src/otp/Agent.js';
 import * as Task from '../../src/otp/Task.js';
-import { always, observe, outcomes, exitOf } from '../helpers.js';
+import { always, attempt, observe, outcomes, exitOf } from '../helpers.js';
 
 const both = ['current', 'otp25'] as const;
 const RACE = 'race: a forwarded DOWN overtook the reply';
@@ -437,4 +438,94 @@ describe('§5.4.5 ordering and halting', () => {
       yield* exitOf(() => s.reduceWhile(0, () => exit('stop_here')));
     }, 'current')).toEqual(new Set([0]));
   });
+});
+
+/**
+ * Drains the `{:started, x, pid}` notes of the tasks that got to run (a task may be killed before
+ * its first step) and says whether every one of them is dead.
+ */
+function* startedTasksAllDead(): Op<boolean> {
+  let allDead = true;
+  for (;;) {
+    const m = yield* receive(match.tagged('started', 3), { after: 0 });
+    if (m === TIMEOUT) return allDead;
+    if ((yield* processInfo(m[2] as Pid, 'status')) !== undefined) allDead = false;
+  }
+}
+
+describe('§5.4.2 the monitor process dying, a failing input, Enum.reduce', () => {
+  // Measured on Elixir 1.14 / OTP 25 and 1.18 / OTP 27: Task.async_stream([1, 2, 3], & &1) |>
+  // Enum.reduce(0, fn {:ok, v}, a -> v + a end) with values ×10 gives 60.
+  for (const semantics of both) {
+    it(`reduce folds the {:ok, value} items (${semantics})`, () => {
+      const runs = observe(function* (seen) {
+        const s = yield* Task.asyncStream([1, 2, 3], (x) => (x as number) * 10);
+        seen.push(yield* items(s.reduce(0, (item, acc) => acc + ((item as Term[])[1] as number))));
+      }, { semantics, seeds: 20 });
+      expect(clean(runs)).toEqual(['60']);
+    });
+  }
+
+  // Measured on Elixir 1.14 / OTP 25 and 1.18 / OTP 27 with a trapping caller whose reducer kills
+  // the monitor process (its only link) on the first item: with max_concurrency 1 the caller next
+  // asks the dead monitor to spawn (stream_spawn sees its DOWN), with max_concurrency 2 and a task
+  // sleeping forever it is waiting for results (stream_reduce sees the DOWN). Both exit
+  // {:killed, {Task.Supervised, :stream, [5000]}}; stream_cleanup_inbox leaves an empty mailbox
+  // (the {:EXIT, monitor, :killed} is flushed), no link is left, and the tasks died with the monitor.
+  for (const semantics of both) {
+    for (const [where, input, maxConcurrency] of [['spawning', [1, 2, 3], 1], ['awaiting', [1, 2], 2]] as const) {
+      it(`the monitor process killed while the caller is ${where}: the caller exits {:killed, {Task.Supervised, :stream, [5000]}} (${semantics})`, () => {
+        const body = function* (seen: Term[]) {
+          yield* trapExit(true);
+          const me = yield* self();
+          const s = yield* Task.asyncStream([...input], function* (x) {
+            yield* send(me, t('started', x, yield* self()));
+            if (x === 2 && maxConcurrency === 2) yield* sleep('infinity');
+            return x;
+          }, { maxConcurrency });
+          seen.push(yield* exitOf(() => s.reduce([] as Term[], function* (item, acc) {
+            const links = (yield* processInfo(me, 'links')) as Term[];
+            if (links.length !== 1) throw new Error(`expected the monitor as the only link: ${format(links)}`);
+            yield* exitSignal(links[0] as Pid, 'kill');
+            return [item, ...acc];
+          })));
+          yield* sleep(20);
+          seen.push(yield* startedTasksAllDead());
+          seen.push((yield* processInfo(me, 'messages'))!, (yield* processInfo(me, 'links'))!);
+        };
+        expect(always(observe(body, { semantics, seeds: 30 }))).toEqual(['{:killed, {Task.Supervised, :stream, [5000]}}', 'true', '[]', '[]']);
+        // Nothing is left running (a task sleeping forever would be).
+        expect(leftRunning(() => body([]), semantics)).toEqual(new Set([0]));
+      });
+    }
+  }
+
+  // Measured on Elixir 1.14 / OTP 25 and 1.18 / OTP 27: an input Stream.map that raises on its third
+  // element while two tasks sleep forever: the RuntimeError propagates to the caller, both tasks are
+  // dead, nothing is left in the mailbox and no link remains.
+  for (const semantics of both) {
+    it(`an input that raises mid-way closes the stream (running tasks killed) and the error propagates (${semantics})`, () => {
+      const body = function* (seen: Term[]) {
+        const me = yield* self();
+        const input = {
+          *[Symbol.iterator]() {
+            yield 1;
+            yield 2;
+            raise('RuntimeError', 'gen');
+          },
+        };
+        const s = yield* Task.asyncStream(input, function* (x) {
+          yield* send(me, t('started', x, yield* self()));
+          yield* sleep('infinity');
+          return x;
+        }, { maxConcurrency: 5 });
+        seen.push(yield* attempt(() => s.toList()));
+        yield* sleep(20);
+        seen.push(yield* startedTasksAllDead());
+        seen.push((yield* processInfo(me, 'messages'))!, (yield* processInfo(me, 'links'))!);
+      };
+      expect(always(observe(body, { semantics, seeds: 30 }))).toEqual(['{:error, %RuntimeError{message: "gen"}}', 'true', '[]', '[]']);
+      expect(leftRunning(() => body([]), semantics)).toEqual(new Set([0]));
+    });
+  }
 });

@@ -340,6 +340,22 @@ describe('§5.6.4 async_nolink', () => {
       expect(reason).toMatch(/^\{:timeout, \{Task, :await, \[%Task\{.*\}, 50\]\}\}$/);
       expect([down, mailbox]).toEqual([':normal', '[]']);
     });
+
+    // Measured on Elixir 1.14 / OTP 25 and 1.18 / OTP 27 (tasks exiting :bad, returning 2, sleeping
+    // 200 ms; yield_many(…, 100)): [{:exit, :bad}, {:ok, 2}, nil] and an empty mailbox right after.
+    it(`5.3.2 yield_many over nolink tasks: a crashed task gives {:exit, reason}, its DOWN is consumed (${semantics})`, () => {
+      const runs = observe(function* (seen) {
+        const sup = yield* startSup();
+        const tasks = [
+          yield* TaskSupervisor.asyncNolink(sup, () => exit('bad')),
+          yield* TaskSupervisor.asyncNolink(sup, () => 2),
+          yield* TaskSupervisor.asyncNolink(sup, function* () { yield* sleep(200); return 3; }),
+        ];
+        seen.push((yield* Task.yieldMany(tasks, 100)).map((r) => r[1]!));
+        seen.push((yield* processInfo(yield* self(), 'messages'))!);
+      }, { semantics, seeds: 20 });
+      expect(always(runs)).toEqual(['[{:exit, :bad}, {:ok, 2}, nil]', '[]']);
+    });
   }
 });
 

@@ -51,6 +51,13 @@ describe('replay token codec', () => {
     );
   });
 
+  it('refuses to encode a choice that is not an unsigned 32-bit integer (RangeError), and keeps the seed to 32 bits', () => {
+    const base = { target: 't', semantics: 'current' as const, seed: 1, input: null, config: null };
+    expect(() => encodeToken({ ...base, choices: ChoiceLog.fromFlat([2 ** 32, 0]) })).toThrow(RangeError);
+    expect(() => encodeToken({ ...base, choices: ChoiceLog.fromFlat([3, 1.5]) })).toThrow(/varint out of range: 1.5/);
+    expect(decodeToken(encodeToken({ ...base, seed: -1, choices: ChoiceLog.fromFlat([]) })).seed).toBe(0xffffffff);
+  });
+
   it.each([
     ['', /not a beamcheck replay token/],
     ['hello', /not a beamcheck replay token/],

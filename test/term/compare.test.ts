@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { compare, equals, sortTerms } from '../../src/term/compare.js';
 import { format } from '../../src/term/format.js';
-import { ErlFloat, ErlModule, Improper, Pid, Ref, TMap, bin, t, type Term } from '../../src/term/Term.js';
+import { ErlFloat, ErlModule, Improper, Pid, Ref, TMap, atomName, bin, exception, isExceptionReason, isPid, isRef, isTuple, t, type Term } from '../../src/term/Term.js';
+import { termKey } from '../../src/term/termKey.js';
 
 function fun(name: string): () => void {
   const f = (): void => undefined;
@@ -98,5 +99,62 @@ describe('exact equality (=:=)', () => {
   it('a fun is only equal to itself', () => {
     const f = fun('f');
     expect(equals(f, f)).toBe(true);
+  });
+});
+
+describe('atoms in all their representations', () => {
+  // ✔ k2.exs on Elixir 1.14/OTP 25 and 1.18/OTP 27: Enum.sort([true, nil, false, :b, :a, :a]) == [:a, :a, :b, false, nil, true].
+  it('atoms order alphabetically, booleans and module atoms among them by their text', () => {
+    const registry = new ErlModule('Elixir.Registry', {});
+    expect(sortTerms([true, 'nil', false, 'b', 'a', 'a']).map((x) => format(x))).toEqual([':a', ':a', ':b', 'false', 'nil', 'true']);
+    expect(sign(compare(true, 'true'))).toBe(0);
+    expect(sign(compare('b', 'a'))).toBe(1);
+    expect(sign(compare(registry, 'Elixir.Registry'))).toBe(0);
+    expect(sign(compare(registry, 'Elixir.Agent'))).toBe(1);
+    expect(equals(false, 'false')).toBe(true);
+    expect(equals(registry, 'Elixir.Registry')).toBe(true);
+  });
+
+  it('termKey gives one key per atom whatever its representation, and different keys to different terms', () => {
+    const registry = new ErlModule('Elixir.Registry', {});
+    expect(termKey(true)).toBe(termKey('true'));
+    expect(termKey(false)).toBe(termKey('false'));
+    expect(termKey(registry)).toBe(termKey('Elixir.Registry'));
+    expect(termKey(true)).not.toBe(termKey(false));
+    expect(termKey(bin('true'))).not.toBe(termKey('true'));
+  });
+
+  it('atomName reads atoms, booleans and modules, and nothing else', () => {
+    expect([atomName('a'), atomName(true), atomName(false), atomName(new ErlModule('Elixir.Registry', {}))]).toEqual(['a', 'true', 'false', 'Elixir.Registry']);
+    expect([atomName(bin('a')), atomName(1), atomName(t('a'))]).toEqual([undefined, undefined, undefined]);
+    expect(String(new ErlModule('Elixir.Registry', {}))).toBe('Elixir.Registry');
+  });
+});
+
+describe('tuples and funs', () => {
+  it('tuples of one size built apart compare 0 when every element is equal, else by the first difference', () => {
+    // ✔ k2.exs on both: {1, :a} == {1, :a}, {1, :a} < {1, :b}.
+    expect(sign(compare(t(1, 'a', t(2)), t(1, 'a', t(2))))).toBe(0);
+    expect(sign(compare(t(1, 'a'), t(1, 'b')))).toBe(-1);
+    expect(sign(compare(t(1, 'b'), t(1, 'a')))).toBe(1);
+  });
+
+  it('distinct funs order by name, antisymmetrically; a fun compares 0 only with itself', () => {
+    const f = fun('f');
+    const g = fun('g');
+    expect(sign(compare(f, g))).toBe(-1);
+    expect(sign(compare(g, f))).toBe(1);
+    expect(sign(compare(f, f))).toBe(0);
+  });
+});
+
+describe('type predicates', () => {
+  it('isTuple, isPid, isRef and isExceptionReason recognise exactly their kind', () => {
+    expect([isTuple(t(1)), isTuple([1]), isPid(new Pid(1)), isPid(new Ref(1)), isRef(new Ref(1)), isRef(new Pid(1))]).toEqual([true, false, true, false, true, false]);
+    const reason = t(exception('ArgumentError', 'x'), []);
+    expect(isExceptionReason(reason)).toBe(true);
+    expect(isExceptionReason(t(exception('ArgumentError', 'x'), 'nil'))).toBe(false);
+    expect(isExceptionReason(t('badarg', []))).toBe(false);
+    expect(isExceptionReason(t(exception('ArgumentError', 'x')))).toBe(false);
   });
 });

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { format } from '../../src/term/format.js';
 import { phash2 } from '../../src/term/phash2.js';
-import { ErlFloat, Improper, Pid, Ref, TMap, bin, t, type Term, type TermFun } from '../../src/term/Term.js';
+import { ErlFloat, ErlModule, Improper, Pid, Ref, TMap, bin, t, type Term, type TermFun } from '../../src/term/Term.js';
 
 /** A function with the given JS name and declared arity (hashed as `fun beamcheck:Name/Arity`). */
 function fn(name: string, arity: number): TermFun {
@@ -295,6 +295,16 @@ describe('phash2', () => {
     expect(phash2(new Pid(32768 + 7))).toBe(phash2(new Pid(7)));
     expect(phash2(new Ref(262144 + 7))).toBe(phash2(new Ref(7)));
     expect(phash2(new Pid(7))).not.toBe(phash2(new Pid(8)));
+  });
+
+  it('hashes a module (an ErlModule) and a boolean exactly like the atoms they are', () => {
+    // ✔ k2.exs on Elixir 1.14/OTP 25 and 1.18/OTP 27: phash2(Registry) == phash2(:"Elixir.Registry") == 53523497,
+    // phash2(true) == 506293, phash2({Registry, true}) == 113230783.
+    const registry = new ErlModule('Elixir.Registry', {});
+    expect(phash2(registry)).toBe(53523497);
+    expect(phash2('Elixir.Registry')).toBe(53523497);
+    expect(phash2(true)).toBe(506293);
+    expect(phash2(t(registry, true))).toBe(113230783);
   });
 
   it('throws on values that are not terms', () => {

@@ -46,8 +46,9 @@ export function dynCall(ctx: SimContext, c: Command): () => Json {
   const dsup = ctx.c.dsup;
   if (dsup === null) throw new RequestError('no DynamicSupervisor: send dyn_start first');
   const fun = str(c, 'fun');
-  const args = Array.isArray(c['args']) ? c['args'] : [];
+  const args = c['args'] ?? [];
   const bad = () => new RequestError(`bad dyn_call: ${JSON.stringify(fun)} with ${JSON.stringify(args)}`);
+  if (!Array.isArray(args)) throw bad();
   if (fun === 'start_child' && args.length === 1) {
     const spec = childSpec(ctx.c, args[0]);
     return ctx.valueOrExit(ctx.run(() => DynamicSupervisor.startChild(dsup, spec)));

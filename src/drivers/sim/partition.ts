@@ -65,7 +65,8 @@ export function partWhereis(ctx: SimContext, c: Command): () => Json {
 export function partCall(ctx: SimContext, c: Command): () => Json {
   const name = need(ctx);
   const fun = str(c, 'fun');
-  const args = Array.isArray(c['args']) ? c['args'] : [];
+  const args = c['args'] ?? [];
+  if (!Array.isArray(args)) throw new RequestError(`bad part_call: ${JSON.stringify(fun)} with ${JSON.stringify(args)}`);
   if (fun === 'which_children' && args.length === 0) return guardedResult(ctx, () => PartitionSupervisor.whichChildren(name));
   if (fun === 'count_children' && args.length === 0) return guardedResult(ctx, () => PartitionSupervisor.countChildren(name));
   if (fun === 'partitions' && args.length === 0) return guardedResult(ctx, () => PartitionSupervisor.partitions(name));

@@ -76,6 +76,10 @@ export function childSpec(c: CaseState, j: Json | undefined): TermObject {
   const fields: TermObject = { restart: termOf(child['restart'] ?? 'permanent') };
   if (typeof child['significant'] === 'boolean') fields['significant'] = child['significant'];
   if (child['type'] === 'supervisor') {
+    // A bad nested TREE is a bad request, answered at once, not a start failure in the tree.
+    const tree = treeObject(child['tree'] ?? null, `nested supervisor ${JSON.stringify(id)}`);
+    supFlags(tree);
+    childSpecs(c, tree);
     return {
       id,
       start: t(c.treeSupervisor, 'start_link', [t(bin(`sup:${id}`), (child['tree'] ?? null) as unknown as Term)]),

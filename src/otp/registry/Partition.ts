@@ -16,7 +16,7 @@
  */
 import { demonitor, isAlive, monitor, self, semantics, send, trapExit } from '../../kernel/api.js';
 import type { Op } from '../../kernel/effects.js';
-import { functionClause as functionClauseError, raise } from '../../kernel/errors.js';
+import { erlangError, raise } from '../../kernel/errors.js';
 import * as Ets from '../../kernel/ets.api.js';
 import { equals } from '../../term/compare.js';
 import { ErlModule, Pid, Ref, TMap, Tuple, isTagged, t, type Term } from '../../term/Term.js';
@@ -28,7 +28,11 @@ import { ALL_INFO, KEY_INFO, isOrdered, modeOf, rescueBadarg, unregisterRows, ty
 
 const MODULE = 'Elixir.Registry.Partition';
 
-const functionClause = (fun: string, arity: number): never => functionClauseError(MODULE, fun, arity);
+/**
+ * No callback clause matches: the VM's raw `function_clause` error (only `rescue` builds the
+ * FunctionClauseError struct), so the partition exits with `{:function_clause, stack}` (✔ r2.exs).
+ */
+const functionClause = (): never => erlangError('function_clause');
 
 /**
  * The server state as a term: 1.14 keeps the pid table; HEAD `{pid_ets, locks, ordered}` where
@@ -91,7 +95,7 @@ function* handleCall(request: Term, from: From, stateTerm: Term): Op<Term> {
     }
     return t('noreply', toTerm(state));
   }
-  return functionClause('handle_call', 3);
+  return functionClause();
 }
 
 function* handleInfo(msg: Term, stateTerm: Term): Op<Term> {
@@ -112,7 +116,7 @@ function* handleInfo(msg: Term, stateTerm: Term): Op<Term> {
       return yield* unlock(msg[1]!, state);
     }
   }
-  return functionClause('handle_info', 2);
+  return functionClause();
 }
 
 /** `handle_info({:EXIT, pid, _}, …)`: deletes every entry of `pid` (§6.6). */

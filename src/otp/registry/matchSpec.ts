@@ -104,6 +104,28 @@ const fail = (): never => {
 const isNumber = (x: Term): boolean => typeof x === 'number' || typeof x === 'bigint' || x instanceof ErlFloat;
 const num = (x: Term): number => (x instanceof ErlFloat ? x.value : typeof x === 'number' ? x : typeof x === 'bigint' ? Number(x) : fail());
 const isTrue = (x: Term): boolean => x === true || x === 'true';
+const isInteger = (x: Term): boolean => typeof x === 'bigint' || (typeof x === 'number' && Number.isInteger(x));
+/** An integer result: exact (BigInt arithmetic), a JS number while it is safe. */
+const intResult = (x: bigint): Term => (x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x);
+/** A float result stays a float when integral (`1.5 * 2` is `3.0`, not `3`). */
+const floatResult = (x: number): Term => (Number.isInteger(x) ? new ErlFloat(x) : x);
+
+/**
+ * `+`, `-`, `*` as the BEAM computes them: integers exactly (bignums included), a float as soon as
+ * one operand is a float (✔ arith.exs on OTP 25 and 27: `2^53 + 1 + 1` is `9007199254740994`,
+ * `1.5 * 2` is `3.0`, `-(2.0)` is `-2.0`); anything else raises (the guard fails).
+ */
+function arith(op: '+' | '-' | '*', operands: Term[]): Term {
+  if (!operands.every(isNumber)) return fail();
+  if (operands.every(isInteger)) {
+    const [a, b] = operands.map((x) => BigInt(x as number | bigint));
+    if (b === undefined) return intResult(op === '-' ? -a! : a!);
+    return intResult(op === '+' ? a! + b : op === '-' ? a! - b : a! * b);
+  }
+  const [a, b] = operands.map(num);
+  if (b === undefined) return floatResult(op === '-' ? -a! : a!);
+  return floatResult(op === '+' ? a! + b : op === '-' ? a! - b : a! * b);
+}
 const bool = (x: Term): boolean => (isTrue(x) ? true : x === false || x === 'false' ? false : fail());
 
 const TYPE_TESTS: Record<string, (x: Term) => boolean> = {
@@ -189,13 +211,14 @@ function evalExpr(e: Term, vars: Vars, object: Term): Term {
     }
     case '+':
     case '-':
-    case '*': {
-      const [a, b] = v().map(num);
-      if (b === undefined) return op === '-' ? -a! : a!;
-      return op === '+' ? a! + b : op === '-' ? a! - b : a! * b;
+    case '*':
+      return arith(op, v());
+    case 'abs': {
+      const [x] = v();
+      if (!isInteger(x!)) return floatResult(Math.abs(num(x!)));
+      const i = BigInt(x as number | bigint);
+      return intResult(i < 0n ? -i : i);
     }
-    case 'abs':
-      return Math.abs(num(v()[0]!));
     default:
       return fail();
   }
