@@ -23,7 +23,7 @@ export {
 export type { Timeout, SpawnOptions, ReceiveOptions, MonitorOptions, DemonitorOptions } from './kernel/api.js';
 export type { Op, ProcessBody, Matcher, Dest, AliasMode, MonitorAliasMode, ProcessInfoItem } from './kernel/effects.js';
 export { match } from './kernel/match.js';
-export { exit, raise, erlangError, throwValue, caught, exitReasonOf, ExitException, ErlangError, ThrownValue } from './kernel/errors.js';
+export { exit, raise, erlangError, throwValue, caught, rescued, exitReasonOf, ExitException, ErlangError, ThrownValue } from './kernel/errors.js';
 export type { Caught } from './kernel/errors.js';
 
 // Kernel

@@ -1,6 +1,6 @@
 /** Shared helpers for tests: run a program under many seeds, collect observations. */
 import { expect } from 'vitest';
-import { caught, format, run, t, type Op, type RunResult, type RuntimeOptions, type Term } from '../src/index.js';
+import { caught, format, rescued, run, t, type Op, type RunResult, type RuntimeOptions, type Term } from '../src/index.js';
 import type { ProcessBody } from '../src/index.js';
 
 /** Runs `main` once per seed in `[0, seeds)` and returns every result. */
@@ -46,6 +46,15 @@ export function outcomes(runs: string[][]): Set<string> {
   return new Set(runs.map((r) => r.join(' | ')));
 }
 
+/**
+ * An error as a test names it: the exception struct Elixir's `rescue` sees when there is one (a VM
+ * `:function_clause` or `:undef` becomes `%FunctionClauseError{}` / `%UndefinedFunctionError{}`
+ * with its module, function and arity), the raw error term otherwise.
+ */
+function errorTerm(e: unknown, raw: Term): Term {
+  return rescued(e) ?? raw;
+}
+
 /** Runs `body`; returns `'no exit'`, the exit reason, or `{:error | :throw, value}` for other exceptions. */
 export function* exitOf(body: () => Op<unknown>): Op<Term> {
   try {
@@ -53,7 +62,7 @@ export function* exitOf(body: () => Op<unknown>): Op<Term> {
     return 'no exit';
   } catch (e) {
     const c = caught(e);
-    return c.kind === 'exit' ? c.reason : t(c.kind, c.kind === 'error' ? c.error : c.value);
+    return c.kind === 'exit' ? c.reason : t(c.kind, c.kind === 'error' ? errorTerm(e, c.error) : c.value);
   }
 }
 
@@ -63,7 +72,7 @@ export function* attempt(body: () => Op<unknown>): Op<Term> {
     return (yield* body()) as Term;
   } catch (e) {
     const c = caught(e);
-    return t(c.kind, c.kind === 'exit' ? c.reason : c.kind === 'error' ? c.error : c.value);
+    return t(c.kind, c.kind === 'exit' ? c.reason : c.kind === 'error' ? errorTerm(e, c.error) : c.value);
   }
 }
 

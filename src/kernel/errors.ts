@@ -10,7 +10,7 @@
  *
  * Stacktraces are always the empty list so that exit reasons compare structurally and print short.
  */
-import { bin, exception, t, type Term, type TermObject } from '../term/Term.js';
+import { bin, exception, isTermObject, t, type Term, type TermObject } from '../term/Term.js';
 
 /** `Kernel.exit/1`: the process (or the `try` around the call) exits with `reason`. */
 export class ExitException extends Error {
@@ -21,7 +21,14 @@ export class ExitException extends Error {
 
 /** `:erlang.error/1` or an Elixir `raise`: the exit reason becomes `{error, []}`. */
 export class ErlangError extends Error {
-  constructor(readonly error: Term) {
+  constructor(
+    readonly error: Term,
+    /**
+     * The exception struct Elixir's `rescue` makes of a raw VM error (`Exception.normalize/3`,
+     * which reads the module, function and arity off the stacktrace), for `rescued`.
+     */
+    readonly exception: TermObject | null = null,
+  ) {
     super('error');
   }
 }
@@ -44,20 +51,23 @@ export function raise(name: string, message: string, extra: TermObject = {}): ne
 }
 
 /**
- * Elixir's `UndefinedFunctionError` for `module.fun/arity`: how calling a function that an Elixir
- * version does not have yet fails. The VM raises the struct with `message: nil` and `reason: nil`
- * (the text is computed by `Exception.message/1`), so exit reasons compare equal to the BEAM's.
+ * Calling `module.fun/arity` where it does not exist (a function an Elixir version does not have
+ * yet): the VM raises the raw error `:undef`, so `catch` and exit reasons see `:undef` /
+ * `{:undef, stack}`; only `rescue` turns it into `%UndefinedFunctionError{}` (with `message: nil`
+ * and `reason: nil`, the text being computed by `Exception.message/1`). Measured on OTP 25 and 27.
  */
 export function undefinedFunction(module: string, fun: string, arity: number): never {
-  throw new ErlangError({ __struct__: 'Elixir.UndefinedFunctionError', arity, function: fun, message: 'nil', module, reason: 'nil' });
+  throw new ErlangError('undef', { __struct__: 'Elixir.UndefinedFunctionError', arity, function: fun, message: 'nil', module, reason: 'nil' });
 }
 
 /**
- * Elixir's `FunctionClauseError` for `module.fun/arity` as the VM raises it when no clause
- * matches: no `message` field (Elixir computes "no function clause matching in …").
+ * No clause of `module.fun/arity` matches: the VM raises the raw error `:function_clause`
+ * (`catch` and exit reasons see `:function_clause` / `{:function_clause, stack}`); `rescue` makes
+ * it `%FunctionClauseError{}` without a `message` (Elixir computes "no function clause matching
+ * in …"). Measured on OTP 25 and 27 (`Task.await(:x)` in a spawned process, in try/catch, in rescue).
  */
 export function functionClause(module: string, fun: string, arity: number): never {
-  throw new ErlangError({ __struct__: 'Elixir.FunctionClauseError', module, function: fun, arity, kind: 'nil', args: 'nil', clauses: 'nil' });
+  throw new ErlangError('function_clause', { __struct__: 'Elixir.FunctionClauseError', module, function: fun, arity, kind: 'nil', args: 'nil', clauses: 'nil' });
 }
 
 /** Raises a raw Erlang error term: `erlangError('badarg')` is `:erlang.error(:badarg)`. */
@@ -82,6 +92,17 @@ export function caught(e: unknown): Caught {
   if (e instanceof ErlangError) return { kind: 'error', error: e.error };
   if (e instanceof ThrownValue) return { kind: 'throw', value: e.value };
   return { kind: 'error', error: jsErrorTerm(e) };
+}
+
+/**
+ * Elixir's `rescue e -> e`: the exception struct of an error — a raised struct, the struct Elixir
+ * normalizes a VM error such as `:function_clause` or `:undef` to, or a JS exception's — and
+ * `undefined` for exits, throws and raw Erlang errors this simulator has no struct for.
+ */
+export function rescued(e: unknown): TermObject | undefined {
+  if (e instanceof ExitException || e instanceof ThrownValue) return undefined;
+  if (e instanceof ErlangError) return e.exception ?? (isTermObject(e.error) && typeof e.error['__struct__'] === 'string' ? e.error : undefined);
+  return jsErrorTerm(e) as TermObject;
 }
 
 /** A JS exception as an Elixir exception struct. */

@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import {
   ErlangError,
   Pid,
+  Task,
+  caught,
+  rescued,
   Ref,
   Runtime,
   TIMEOUT,
@@ -32,6 +35,7 @@ import {
   type Term,
 } from '../../src/index.js';
 import { etsCall } from '../../src/kernel/api.js';
+import * as ElixirProcess from '../../src/otp/ElixirProcess.js';
 
 describe('virtual time', () => {
   it('receive ... after fires at exactly the virtual deadline; the clock never goes back', () => {
@@ -323,6 +327,34 @@ describe('safety nets', () => {
       }
     });
     expect(seen).toEqual(['receive needs a matcher function']);
+  });
+
+  // Measured on Elixir 1.14 / OTP 25 and 1.18 / OTP 27: `Task.await(:x)` in a spawned process exits
+  // {:function_clause, stack}, `apply(Foo, :bar, [])` exits {:undef, stack}; `catch :error, v` sees
+  // :function_clause, and only `rescue` sees %FunctionClauseError{module: Task, function: :await, arity: 2}.
+  it('1.2.1 a VM error (no matching clause, undefined function) exits raw; catch sees it raw, rescue as the struct', () => {
+    const reasons: Term[] = [];
+    const views: Term[] = [];
+    run(function* () {
+      for (const body of [
+        function* () { yield* Task.await('x' as unknown as Task.Task); },
+        function* () { yield* ElixirProcess.alias(); }, // Process.alias/0 does not exist in Elixir 1.14
+      ]) {
+        const [, ref] = yield* spawnMonitor(body);
+        reasons.push((yield* receive(match.down(ref)))[4]!);
+        try {
+          yield* body();
+        } catch (e) {
+          const c = caught(e);
+          views.push(t(c.kind, c.kind === 'error' ? c.error : 'other', rescued(e) ?? 'none'));
+        }
+      }
+    }, { semantics: 'otp25' });
+    expect(reasons.map((r) => format(r))).toEqual(['{:function_clause, []}', '{:undef, []}']);
+    expect(views.map((v) => format(v))).toEqual([
+      '{:error, :function_clause, %FunctionClauseError{module: Task, function: :await, arity: 2, kind: nil, args: nil, clauses: nil}}',
+      '{:error, :undef, %UndefinedFunctionError{arity: 0, function: :alias, message: nil, module: Process, reason: nil}}',
+    ]);
   });
 
   it('a process that yields something other than an effect exits with a TypeError saying so', () => {

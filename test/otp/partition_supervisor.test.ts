@@ -11,6 +11,7 @@ import {
   Pid,
   bin,
   caught,
+  rescued,
   exitSignal,
   format,
   match,
@@ -75,7 +76,8 @@ function* raised(body: () => Op<unknown>): Op<Term> {
   } catch (e) {
     const c = caught(e);
     if (c.kind === 'exit') return t('exit', c.reason);
-    const err = c.kind === 'error' ? c.error : c.value;
+    // As `rescue` sees it: a VM :function_clause / :undef as the struct naming the function.
+    const err = c.kind === 'error' ? (rescued(e) ?? c.error) : c.value;
     if (err && typeof err === 'object' && '__struct__' in (err as TermObject)) {
       const s = err as TermObject;
       return t(s['__struct__']!, s['message'] !== undefined && s['message'] !== 'nil' ? s['message']! : s['function'] ?? 'nil');

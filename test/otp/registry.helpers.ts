@@ -4,6 +4,7 @@ import {
   Pid,
   Tuple,
   caught,
+  rescued,
   equals,
   match,
   receive,
@@ -32,13 +33,16 @@ export function* startRegistry(opts: Registry.RegistryOptions): Op<Pid> {
   return r[1] as Pid;
 }
 
-/** Runs `op`; returns its value, or `{kind, payload}` for what it raised / exited / threw. */
+/**
+ * Runs `op`; returns its value, or `{kind, payload}` for what it raised / exited / threw (an error
+ * as `rescue` sees it when it has an exception struct: `:function_clause` shows its module/function).
+ */
 export function* attempt(op: Op<unknown>): Op<Term> {
   try {
     return (yield* op) as Term;
   } catch (e) {
     const c = caught(e);
-    return t(c.kind, c.kind === 'exit' ? c.reason : c.kind === 'error' ? c.error : c.value);
+    return t(c.kind, c.kind === 'exit' ? c.reason : c.kind === 'error' ? (rescued(e) ?? c.error) : c.value);
   }
 }
 

@@ -4,9 +4,9 @@
  * simulation, canonical terms, and the task owner.
  */
 import type { Op } from '../../kernel/effects.js';
-import { caught } from '../../kernel/errors.js';
+import { rescued } from '../../kernel/errors.js';
 import type { Json } from '../../term/json.js';
-import { isTagged, isTermObject, t, type Pid, type Term } from '../../term/Term.js';
+import { isTagged, t, type Pid, type Term } from '../../term/Term.js';
 import type { CaseState, Outcome } from './caseState.js';
 
 export interface SimContext {
@@ -44,8 +44,9 @@ export function* guarded(body: () => Op<Term>): Op<Term> {
   try {
     return yield* body();
   } catch (e) {
-    const c = caught(e);
-    if (c.kind === 'error' && isTermObject(c.error) && typeof c.error['__struct__'] === 'string') return t(RAISED, c.error);
+    // The Elixir driver's `rescue`: exception structs, including the ones Elixir makes of VM errors.
+    const exception = rescued(e);
+    if (exception !== undefined) return t(RAISED, exception);
     throw e;
   }
 }
