@@ -37,6 +37,7 @@ import {
   KTimer,
   NO_ERROR,
   Proc,
+  type AliasState,
   Signal,
   SignalKind,
   Status,
@@ -113,8 +114,6 @@ class Halt extends Error {
   }
 }
 
-const SYSTEM_PID = new Pid(-1);
-
 const MAX_IMMEDIATE = 1_000_000;
 
 function notAnEffect(value: unknown): TypeError {
@@ -150,6 +149,8 @@ export class Runtime {
   private readonly procs: Proc[] = [];
   private readonly names = new Map<string, Proc>();
   private readonly aliasOwners = new Map<number, Proc>();
+  /** Who made each alias, kept after it is deactivated: an alias names its owner, as on the BEAM. */
+  private readonly aliasMakers = new Map<number, Proc>();
   private readonly ets: EtsStore;
   private readonly guard: DeterminismGuard | null;
   private readonly prng: Prng;
@@ -543,8 +544,7 @@ export class Runtime {
         return this.continueWith(p, [...p.dict.values()].map(([k]) => k));
       case 'alias': {
         const ref = this.newRef();
-        p.aliases.set(ref.id, { mode: e.mode, monitor: false });
-        this.aliasOwners.set(ref.id, p);
+        this.activateAlias(p, ref, { mode: e.mode, monitor: false });
         return this.continueWith(p, ref);
       }
       case 'unalias':
@@ -629,7 +629,9 @@ export class Runtime {
     if (dest instanceof Ref) {
       const owner = this.aliasOwners.get(dest.id);
       if (!owner) {
-        this.record({ k: 'drop', t: this.now, from: p.pid, to: SYSTEM_PID, what: msg, why: 'alias_inactive' });
+        // The message is lost at once; the trace names the alias's owner (null for a reference
+        // that never was an alias).
+        this.record({ k: 'drop', t: this.now, from: p.pid, to: this.aliasMakers.get(dest.id)?.pid ?? null, what: msg, why: 'alias_inactive', via: dest });
         return;
       }
       this.sendSignal(SignalKind.Message, p, owner, msg, dest, false, null);
@@ -939,8 +941,7 @@ export class Runtime {
       object = t(name, 'nonode@nohost');
     }
     if (aliasMode !== undefined) {
-      p.aliases.set(ref.id, { mode: aliasMode, monitor: true });
-      this.aliasOwners.set(ref.id, p);
+      this.activateAlias(p, ref, { mode: aliasMode, monitor: true });
     }
     const m: MonitorOut = { ref, target: proc ?? null, object, tag, alias: aliasMode };
     this.record({ k: 'monitor', t: this.now, pid: p.pid, target: object, ref });
@@ -986,6 +987,12 @@ export class Runtime {
       }
     }
     return info ? m !== undefined : true;
+  }
+
+  private activateAlias(p: Proc, ref: Ref, state: AliasState): void {
+    p.aliases.set(ref.id, state);
+    this.aliasOwners.set(ref.id, p);
+    this.aliasMakers.set(ref.id, p);
   }
 
   private deactivateAlias(p: Proc, ref: Ref): boolean {

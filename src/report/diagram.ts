@@ -50,7 +50,8 @@ export function buildDiagram(trace: readonly TraceEvent[], maxRows = 400): Diagr
         push({ kind: 'arrow', from: at(e.from), to: at(e.to), text: term(e.msg), style: 'message', t: e.t });
         break;
       case 'drop':
-        push({ kind: 'arrow', from: at(e.from), to: at(e.to), text: `dropped (${e.why.replace('_', ' ')}): ${term(e.what)}`, style: 'drop', t: e.t });
+        // A reference that never was an alias leads nowhere: the arrow ends on the sender.
+        push({ kind: 'arrow', from: at(e.from), to: at(e.to ?? e.from), text: `dropped (${e.why.replace('_', ' ')}): ${term(e.what)}`, style: 'drop', t: e.t });
         break;
       case 'signal':
         if (e.kind === 'exit') push({ kind: 'arrow', from: at(e.from), to: at(e.to), text: `exit ${term(e.reason!)}`, style: 'signal', t: e.t });

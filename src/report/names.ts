@@ -59,9 +59,10 @@ export function pidsOf(e: TraceEvent): Pid[] {
       return e.parent ? [e.parent, e.pid] : [e.pid];
     case 'send':
     case 'deliver':
-    case 'drop':
     case 'signal':
       return [e.from, e.to];
+    case 'drop':
+      return e.to === null ? [e.from] : [e.from, e.to];
     case 'killed_by':
       return [e.pid, e.from];
     case 'link':

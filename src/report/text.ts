@@ -21,8 +21,11 @@ export function describeEvent(e: TraceEvent, names: PidNames): string {
       return `${p(e.from)} → ${p(e.to)}${e.via ? ` via alias ${v(e.via)}` : ''}: ${v(e.msg)}`;
     case 'deliver':
       return `${p(e.to)} ← ${p(e.from)}: ${v(e.msg)} (queued)`;
-    case 'drop':
-      return `${p(e.to)} drops ${v(e.what)} from ${p(e.from)} (${e.why.replace('_', ' ')})`;
+    case 'drop': {
+      const alias = e.via ? ` via alias ${v(e.via)}` : '';
+      if (e.to === null) return `${v(e.what)} from ${p(e.from)}${alias} is dropped: no process has that alias`;
+      return `${p(e.to)} drops ${v(e.what)} from ${p(e.from)}${alias} (${e.why.replace('_', ' ')})`;
+    }
     case 'receive':
       return `${p(e.pid)} receives ${v(e.msg)}`;
     case 'timeout':

@@ -17,7 +17,8 @@ export type TraceEvent =
   | { k: 'label'; t: number; pid: Pid; label: string }
   | { k: 'send'; t: number; from: Pid; to: Pid; msg: Term; via?: Term }
   | { k: 'deliver'; t: number; from: Pid; to: Pid; msg: Term }
-  | { k: 'drop'; t: number; from: Pid; to: Pid; what: Term; why: DropReason }
+  /** `to` is null for a message sent to a reference that never was an alias; `via` is the alias. */
+  | { k: 'drop'; t: number; from: Pid; to: Pid | null; what: Term; why: DropReason; via?: Ref }
   | { k: 'receive'; t: number; pid: Pid; msg: Term }
   | { k: 'timeout'; t: number; pid: Pid; after: number }
   | { k: 'signal'; t: number; kind: SignalKind; from: Pid; to: Pid; reason?: Term; ref?: Ref }

@@ -13,6 +13,7 @@ import { renderText } from '../../src/report/text.js';
 import { ChoiceLog } from '../../src/scheduler/ChoiceSource.js';
 import type { TraceEvent } from '../../src/scheduler/Trace.js';
 import { Pid, Ref, bin, t } from '../../src/term/Term.js';
+import { makeRef, receive, run, self, send, spawn, unalias, alias as makeAlias, type Op } from '../../src/index.js';
 
 const main = new Pid(0);
 const sup = new Pid(1);
@@ -250,5 +251,33 @@ describe('schedule summary', () => {
     ['more than the limit', [2, 1, 2, 1, 2, 1, 2, 0], 2, '4 decisions, 3 away from FIFO: #1 took 1 of 2, #2 took 1 of 2, … 1 more'],
   ])('%s', (_what, flat, limit, expected) => {
     expect(describeSchedule(ChoiceLog.fromFlat(flat), limit)).toBe(expected);
+  });
+});
+
+describe('drops through aliases', () => {
+  // A message to an inactive alias is lost at once; the trace names the alias's owner (an alias
+  // reference names its process on the BEAM), and says so when the reference never was an alias.
+  it('name the owner of an inactive alias, and nobody for a reference that never was one', () => {
+    const r = run(function* (): Op<void> {
+      const me = yield* self();
+      const a = yield* makeAlias();
+      yield* unalias(a);
+      const plain = yield* makeRef();
+      yield* spawn(function* () {
+        yield* send(a, 'late');
+        yield* send(plain, 'lost');
+        yield* send(me, 'done');
+      }, { label: 'sender' });
+      yield* receive();
+    }, { seed: 1 });
+    const drops = r.trace.filter((e) => e.k === 'drop');
+    expect(drops.map((e) => (e.k === 'drop' ? [e.to?.id ?? null, e.via instanceof Ref] : []))).toEqual([[0, true], [null, true]]);
+    const lines = renderText(r.trace).split('\n').filter((l) => / drops |dropped/.test(l)).map((l) => l.replace(/#Ref<0\.\d+>/g, 'REF'));
+    expect(lines).toEqual([
+      '      0 ms  main<0.0.0> drops :late from sender<0.1.0> via alias REF (alias inactive)',
+      '      0 ms  :lost from sender<0.1.0> via alias REF is dropped: no process has that alias',
+    ]);
+    const arrows = buildDiagram(r.trace).rows.filter((row) => row.kind === 'arrow' && row.style === 'drop');
+    expect(arrows.map((row) => (row.kind === 'arrow' ? [row.from, row.to] : []))).toEqual([[1, 0], [1, 1]]);
   });
 });
