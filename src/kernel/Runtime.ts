@@ -822,7 +822,12 @@ export class Runtime {
       try {
         value = matcher(box[i]!);
       } catch (e) {
-        this.terminate(p, exitReasonOf(e));
+        // The matcher is the process's own code: its exception ends the receive and surfaces at
+        // it, where a surrounding try can catch it, as when the receive began (startReceive).
+        p.matcher = null;
+        this.cancelReceiveTimer(p);
+        p.resumeError = e;
+        this.makeRunnable(p);
         return;
       }
       if (value !== undefined) {
@@ -876,7 +881,14 @@ export class Runtime {
     const matcher = p.matcher!;
     const box = p.mailbox;
     for (let i = p.scanFrom; i < box.length; i++) {
-      const value = matcher(box[i]!);
+      let value: unknown;
+      try {
+        value = matcher(box[i]!);
+      } catch (e) {
+        p.matcher = null; // as in tryMatchNew: the exception surfaces at the receive
+        p.resumeError = e;
+        return;
+      }
       if (value !== undefined) {
         this.consume(p, i, value);
         return;

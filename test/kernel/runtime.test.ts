@@ -303,6 +303,37 @@ describe('safety nets', () => {
     expect(result.verdict).toEqual({ kind: 'completed' });
   });
 
+  it('a matcher that throws surfaces at the receive, catchable there, whether the message was queued or arrives later', () => {
+    const seen: Term[] = [];
+    run(function* () {
+      const me = yield* self();
+      const poisoned = (m: unknown) => {
+        if (m === 'poison') throw new TypeError('matcher failed');
+        return undefined;
+      };
+      for (const queued of [true, false]) {
+        const waiter = yield* spawn(function* () {
+          if (queued) yield* receive(match.eq('go'));
+          try {
+            yield* receive(poisoned, { after: 1000 });
+            yield* send(me, 'returned');
+          } catch (e) {
+            yield* send(me, t('caught', (e as Error).message));
+          }
+        });
+        if (queued) {
+          yield* send(waiter, 'poison'); // queued before the receive starts
+          yield* send(waiter, 'go');
+        } else {
+          yield* sleep(1);
+          yield* send(waiter, 'poison'); // arrives while it waits
+        }
+        seen.push(yield* receive());
+      }
+    }, { maxDelay: 0 });
+    expect(seen.map((r) => format(r))).toEqual(['{:caught, :"matcher failed"}', '{:caught, :"matcher failed"}']);
+  });
+
   it('a run whose processes all exit is completed', () => {
     expect(run(function* () { yield* spawn(function* () {}); }).verdict).toEqual({ kind: 'completed' });
   });
