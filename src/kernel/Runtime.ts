@@ -107,6 +107,16 @@ export type Verdict =
   | { kind: 'divergence'; budget: 'steps' | 'processes' | 'mailbox'; detail: string }
   | { kind: 'replay-diverged'; step: number; detail: string };
 
+/**
+ * A strategy that failed while a process asked for a data choice: a harness error, not the
+ * process's, so it leaves the run the way a failure at a scheduling choice does.
+ */
+class StrategyFailure extends Error {
+  constructor(readonly failure: unknown) {
+    super('strategy failure');
+  }
+}
+
 /** Thrown inside the kernel to stop a run at once (budget exceeded, replay diverged). */
 class Halt extends Error {
   constructor(readonly verdict: Verdict) {
@@ -317,7 +327,7 @@ export class Runtime {
         this.halted = e.verdict;
         return false;
       }
-      throw e;
+      throw e instanceof StrategyFailure ? e.failure : e;
     }
     return true;
   }
@@ -422,7 +432,7 @@ export class Runtime {
         result = gen.next(this.immediateResult(p, result.value));
       }
     } catch (e) {
-      if (e instanceof Halt) throw e;
+      if (e instanceof Halt || e instanceof StrategyFailure) throw e;
       this.terminate(p, exitReasonOf(e));
       return;
     }
@@ -433,7 +443,7 @@ export class Runtime {
     try {
       this.performEffect(p, result.value);
     } catch (e) {
-      if (e instanceof Halt) throw e;
+      if (e instanceof Halt || e instanceof StrategyFailure) throw e;
       // The effect raised (badarg, noproc…): the exception surfaces inside the process.
       if (p.alive) {
         p.resumeError = e;
@@ -597,8 +607,9 @@ export class Runtime {
       k = this.strategy.choose(n, { step: this.steps, kind: 'data' });
     } catch (e) {
       if (e instanceof ReplayDivergedError) throw new Halt({ kind: 'replay-diverged', step: e.step, detail: e.message });
-      throw e;
+      throw new StrategyFailure(e);
     }
+    if (!(Number.isInteger(k) && k >= 0 && k < n)) throw new StrategyFailure(new RangeError(`strategy ${this.strategy.name} chose ${k} of ${n}`));
     this.choices.record(n, k);
     return k;
   }

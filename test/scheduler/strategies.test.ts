@@ -121,6 +121,15 @@ describe('misbehaving strategies', () => {
     const failing: ChoiceSource = { name: 'failing', choose: () => { throw new Error('strategy broke'); } };
     expect(() => run(race([]), { strategy: failing })).toThrow('strategy broke');
   });
+
+  it('at a data choice too: a throwing or out-of-range strategy fails the run, not the process that asked', () => {
+    // Only data choices: a lone process never offers a scheduling choice.
+    const asks = () => function* () { yield* choose(5); };
+    const failing: ChoiceSource = { name: 'failing', choose: () => { throw new Error('strategy broke'); } };
+    expect(() => run(asks(), { strategy: failing })).toThrow('strategy broke');
+    const bad: ChoiceSource = { name: 'bad', choose: () => 7 };
+    expect(() => run(asks(), { strategy: bad })).toThrow('strategy bad chose 7 of 5');
+  });
 });
 
 describe('Prng', () => {
