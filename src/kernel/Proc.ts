@@ -197,9 +197,6 @@ export class Channel implements Schedulable {
     return signal;
   }
 
-  get empty(): boolean {
-    return this.head >= this.queue.length;
-  }
 }
 
 export const enum TimerKind {

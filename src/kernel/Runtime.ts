@@ -833,11 +833,7 @@ export class Runtime {
       try {
         value = matcher(box[i]!);
       } catch (e) {
-        // The matcher is the process's own code: its exception ends the receive and surfaces at
-        // it, where a surrounding try can catch it, as when the receive began (startReceive).
-        p.matcher = null;
-        this.cancelReceiveTimer(p);
-        p.resumeError = e;
+        this.raiseAtReceive(p, e);
         this.makeRunnable(p);
         return;
       }
@@ -896,8 +892,7 @@ export class Runtime {
       try {
         value = matcher(box[i]!);
       } catch (e) {
-        p.matcher = null; // as in tryMatchNew: the exception surfaces at the receive
-        p.resumeError = e;
+        this.raiseAtReceive(p, e); // runProcess makes it runnable
         return;
       }
       if (value !== undefined) {
@@ -908,6 +903,17 @@ export class Runtime {
     p.matcher = null;
     p.resume = TIMEOUT;
     this.record({ k: 'timeout', t: this.now, pid: p.pid, after: p.recvAfter });
+  }
+
+  /**
+   * A matcher is the process's own code: when it throws on a message that arrived while the process
+   * waited, the receive ends and the exception surfaces at it, where a surrounding try can catch
+   * it, just as when it throws as the receive begins (startReceive, through performEffect).
+   */
+  private raiseAtReceive(p: Proc, error: unknown): void {
+    p.matcher = null;
+    this.cancelReceiveTimer(p);
+    p.resumeError = error;
   }
 
   private cancelReceiveTimer(p: Proc): void {

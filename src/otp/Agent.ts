@@ -16,9 +16,10 @@
  */
 import { put } from '../kernel/api.js';
 import type { Op } from '../kernel/effects.js';
-import { erlangError } from '../kernel/errors.js';
+import { functionClause } from '../kernel/errors.js';
 import { ErlModule, Tuple, isTagged, t, type Term, type TermFun, type TermObject } from '../term/Term.js';
 import { apply, invoke } from './callbacks.js';
+import type { Timeout } from './gen.js';
 import * as GenServer from './GenServer.js';
 import { funInfoMfa } from './taskSupervised.js';
 
@@ -26,8 +27,6 @@ export const AGENT = 'Elixir.Agent';
 
 /** An agent function: a JS function (may be a generator function) or `{m, f, args}`. */
 export type AgentFun = TermFun | Tuple;
-
-type Timeout = number | 'infinity';
 
 /** `run/2` of agent/server.ex: `apply(m, f, extra ++ a)` or `apply(fun, extra)`. */
 function* run(fun: AgentFun, extra: Term[]): Op<Term> {
@@ -56,13 +55,12 @@ export const AgentServer: ErlModule = GenServer.defmodule('Agent.Server', {
       return t('stop', t('bad_return_value', r), state);
     }
     if (isTagged(request, 'update', 2)) return t('reply', 'ok', yield* run(request[1] as AgentFun, [state]));
-    // No clause matches: the VM's raw `function_clause` error (not the Elixir struct, which only
-    // `rescue` builds) crashes the agent, so its exit reason is `{:function_clause, stack}`.
-    return erlangError('function_clause');
+    // No clause matches: the raw `function_clause` error crashes the agent ({:function_clause, stack}).
+    return functionClause('Elixir.Agent.Server', 'handle_call', 3);
   },
   *handleCast(request, state) {
     if (isTagged(request, 'cast', 2)) return t('noreply', yield* run(request[1] as AgentFun, [state]));
-    return erlangError('function_clause');
+    return functionClause('Elixir.Agent.Server', 'handle_cast', 2);
   },
 });
 

@@ -20,7 +20,7 @@ import { equals } from '../term/compare.js';
 import { format } from '../term/format.js';
 import { ErlModule, Pid, Tuple, isTagged, t, type Term, type TermObject } from '../term/Term.js';
 import { failureReason, tryCallback, type CallbackOutcome } from './callbacks.js';
-import { genCall, genReply, type From } from './gen.js';
+import { genCall, genReply, isTimeout, type From } from './gen.js';
 import { logReport } from './logger.js';
 import { parseNameOption, registerName, sendToServer, unregisterName, where, whereisServer, type ServerName } from './names.js';
 import { initAck, initFail, initLineage, lineage, syncStart, type Lineage, type StartTimeout } from './procLib.js';
@@ -343,12 +343,10 @@ function* wrapExit<T>(fun: string, args: Term[], body: Op<T>): Op<T> {
   }
 }
 
-const isCallTimeout = (x: unknown): boolean => x === 'infinity' || (Number.isInteger(x) && (x as number) >= 0);
-
 /** `GenServer.call/3` (§3.2). `timeout` is a non-negative integer or `'infinity'` (default 5000). */
 export function* call(server: Term, request: Term, timeout: number | 'infinity' = 5000): Op<Term> {
   // `when (is_integer(timeout) and timeout >= 0) or timeout == :infinity`: nothing is sent.
-  if (!isCallTimeout(timeout)) return functionClause('Elixir.GenServer', 'call', 3);
+  if (!isTimeout(timeout)) return functionClause('Elixir.GenServer', 'call', 3);
   const args = [server, request, timeout];
   const pid = yield* whereisServer(server);
   if (!pid) return exit(t('noproc', t(GEN_SERVER, 'call', args)));
@@ -399,7 +397,7 @@ export function* stop(server: Term, reason: Term = 'normal', timeout: number | '
 
 /** `:sys.get_state/2`: a synchronous barrier that returns the server's state. */
 export function* getState(server: Term, timeout: number | 'infinity' = 5000): Op<Term> {
-  if (!isCallTimeout(timeout)) {
+  if (!isTimeout(timeout)) {
     // gen:call/4's guard fails before any lookup: OTP 25's sys wraps everything it catches, OTP 26+
     // only exits, so the error itself propagates.
     if ((yield* semantics()) === 'otp25') return exit(t(t('function_clause', []), t('sys', 'get_state', [server, timeout])));

@@ -37,6 +37,7 @@ import { argumentError, erlangError, exit, functionClause as functionClauseError
 import { match } from '../kernel/match.js';
 import { format } from '../term/format.js';
 import { ErlModule, Pid, Ref, Tuple, isTermObject, t, type Term, type TermFun, type TermObject } from '../term/Term.js';
+import { isTimeout, type Timeout } from './gen.js';
 import { moduleAtom, type UseOptions } from './GenServer.js';
 import { isMutant } from './mutations.js';
 import { buildStream, type StreamOptions, type TaskStream } from './taskStream.js';
@@ -64,12 +65,7 @@ export interface Task extends TermObject {
 /** A task function: returns its result, or is a generator function that may block. */
 export type TaskFun = () => Term | Op<Term>;
 
-/** `timeout()`: a non-negative integer or `:infinity`. */
-export type Timeout = number | 'infinity';
-
-export function isTimeout(x: unknown): x is Timeout {
-  return x === 'infinity' || (typeof x === 'number' && Number.isInteger(x) && x >= 0);
-}
+export { isTimeout, type Timeout };
 
 /** Builds the struct with Elixir's field order. */
 export function taskStruct(mfa: Tuple, owner: Pid, pid: Pid | 'nil', ref: Ref): Task {

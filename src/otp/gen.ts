@@ -18,6 +18,14 @@ import { isMutant } from './mutations.js';
 /** The `from` of a call: `{caller_pid, tag}`. */
 export type From = Tuple;
 
+/** `timeout()`: a non-negative integer or `:infinity`. */
+export type Timeout = number | 'infinity';
+
+/** The guard of `gen:call/4`, `GenServer.call/3` and Task's waits: `timeout()`. */
+export function isTimeout(x: unknown): x is Timeout {
+  return x === 'infinity' || (typeof x === 'number' && Number.isInteger(x) && x >= 0);
+}
+
 function replyTo(tag: Term): Matcher<Tuple> {
   const ref = tag instanceof Improper ? (tag.tail as Ref) : (tag as Ref);
   const aliased = tag instanceof Improper;

@@ -9,43 +9,15 @@
  * about OTP, in canonical form, that the simulated driver must reproduce (simDriver.test.ts runs
  * the same scripts). Timing-dependent steps keep their margins at 200 ms or more.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORACLES, projectRoot, skipReason } from '../support/oracles.js';
 import { CAPABILITIES, REPEATABLE_CASE, SCRIPTS, expectSteps, ok, pid, tree, tuple, worker, type Json, type Request } from './scripts.js';
 
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const runScript = join(projectRoot, 'scripts', 'oracle-run.sh');
 
-
-// ------------------------------------------------------------------------------- oracles
-
-interface Oracle {
-  readonly name: 'beam' | 'beam27';
-  readonly runtime: RegExp;
-  /** Why the oracle cannot run here, or undefined when it can. */
-  readonly unavailable: () => string | undefined;
-}
-
-function beamUnavailable(): string | undefined {
-  const probe = spawnSync('elixir', ['--version'], { stdio: 'ignore' });
-  return probe.status === 0 ? undefined : 'elixir is not installed (.ci/run installs it)';
-}
-
-function beam27Unavailable(): string | undefined {
-  const root = process.env['BEAMCHECK_ORACLE_ROOT'] ?? join(projectRoot, '.oracle', 'trixie-root');
-  if (!existsSync(join(root, 'usr', 'bin', 'elixir'))) return `no oracle root at ${root} (run scripts/oracle-setup.sh as root)`;
-  if (process.getuid?.() !== 0) return 'the trixie root runs through chroot, which needs root';
-  return undefined;
-}
-
-const ORACLES: readonly Oracle[] = [
-  { name: 'beam', runtime: /^Elixir 1\.14\.\d+ \/ OTP 25$/, unavailable: beamUnavailable },
-  { name: 'beam27', runtime: /^Elixir 1\.18\.\d+ \/ OTP 27$/, unavailable: beam27Unavailable },
-];
 
 // ------------------------------------------------------------------------------- the driver process
 
@@ -105,7 +77,7 @@ class Driver {
 
 // ------------------------------------------------------------------------------- tests
 
-const available = ORACLES.map((oracle) => ({ oracle, reason: oracle.unavailable() }));
+const available = ORACLES.map((oracle) => ({ oracle, reason: skipReason(oracle) }));
 const drivers = new Map<string, Driver>();
 
 // The VMs take a few seconds to start on a loaded machine: start every available one at once.

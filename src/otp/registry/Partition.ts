@@ -16,7 +16,7 @@
  */
 import { demonitor, isAlive, monitor, self, semantics, send, trapExit } from '../../kernel/api.js';
 import type { Op } from '../../kernel/effects.js';
-import { erlangError, raise } from '../../kernel/errors.js';
+import { functionClause as functionClauseError, raise } from '../../kernel/errors.js';
 import * as Ets from '../../kernel/ets.api.js';
 import { equals } from '../../term/compare.js';
 import { ErlModule, Pid, Ref, TMap, Tuple, isTagged, t, type Term } from '../../term/Term.js';
@@ -28,11 +28,8 @@ import { ALL_INFO, KEY_INFO, isOrdered, modeOf, rescueBadarg, unregisterRows, ty
 
 const MODULE = 'Elixir.Registry.Partition';
 
-/**
- * No callback clause matches: the VM's raw `function_clause` error (only `rescue` builds the
- * FunctionClauseError struct), so the partition exits with `{:function_clause, stack}` (✔ r2.exs).
- */
-const functionClause = (): never => erlangError('function_clause');
+/** No callback clause matches: the partition exits with `{:function_clause, stack}` (✔ r2.exs). */
+const functionClause = (fun: string, arity: number): never => functionClauseError(MODULE, fun, arity);
 
 /**
  * The server state as a term: 1.14 keeps the pid table; HEAD `{pid_ets, locks, ordered}` where
@@ -95,7 +92,7 @@ function* handleCall(request: Term, from: From, stateTerm: Term): Op<Term> {
     }
     return t('noreply', toTerm(state));
   }
-  return functionClause();
+  return functionClause('handle_call', 3);
 }
 
 function* handleInfo(msg: Term, stateTerm: Term): Op<Term> {
@@ -116,7 +113,7 @@ function* handleInfo(msg: Term, stateTerm: Term): Op<Term> {
       return yield* unlock(msg[1]!, state);
     }
   }
-  return functionClause();
+  return functionClause('handle_info', 2);
 }
 
 /** `handle_info({:EXIT, pid, _}, …)`: deletes every entry of `pid` (§6.6). */
