@@ -1,7 +1,7 @@
 /**
  * The CLI's window on the world, injectable so that tests run commands in-process: output streams,
  * whether stderr is a terminal (progress line, colors), file access and a wall clock for the
- * progress rate (outside the simulation).
+ * progress rate and the reported timings (outside the simulation: no run ever reads it).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from './UsageError.js';
@@ -13,7 +13,7 @@ export interface Io {
   readonly tty: boolean;
   readFile(path: string): string;
   writeFile(path: string, content: string): void;
-  /** Wall-clock milliseconds, for schedules/s in the progress line only. */
+  /** Wall-clock milliseconds: the progress line's schedules/s and the timings reports print. */
   clock(): number;
 }
 

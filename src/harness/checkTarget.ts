@@ -46,6 +46,11 @@ export interface CheckOptions {
   mutation?: string;
   /** Called after every run with the number of runs done. */
   onProgress?: (runsDone: number) => void;
+  /**
+   * Wall-clock milliseconds for the report's `ms` (default `performance.now`). Read before and
+   * after the whole check, outside every run; the CLI passes its own clock so that tests can fix it.
+   */
+  clock?: () => number;
 }
 
 /** The schedule part of a generated case: a decision list, or a strategy seed. */
@@ -113,7 +118,8 @@ export function checkTarget(target: Target<Json>, options: CheckOptions = {}): T
   let runs = 0;
   // Wall time of the whole check, for the report's `ms` only: read outside every run (fake timers
   // are installed only inside `execute`), it never reaches a schedule, a trace or a token.
-  const started = performance.now();
+  const clock = options.clock ?? (() => performance.now());
+  const started = clock();
   const property = fc.property(target.input, scheduleArbitrary(strategy, options.scheduleLength ?? 1000), (input, schedule) => {
     const { result } = execute(target, input, { semantics, strategy: strategyFor(schedule), seed: 0, mutation, trace: true });
     runs++;
@@ -126,7 +132,7 @@ export function checkTarget(target: Target<Json>, options: CheckOptions = {}): T
     ...(options.path !== undefined ? { path: options.path } : {}),
     endOnFailure: false,
   });
-  const ms = performance.now() - started;
+  const ms = clock() - started;
   const base = { target, semantics, strategy, numRuns: details.numRuns, ms };
   if (!details.failed || !details.counterexample) return base;
   const [input, schedule] = details.counterexample;

@@ -30,6 +30,8 @@ export interface MutationCheckOptions {
   readonly seed?: number;
   /** Try only the targets that declare the mutation in `catches` (default false). */
   readonly declaredOnly?: boolean;
+  /** Wall-clock milliseconds for the outcome's `ms` (default `performance.now`), as in checkTarget. */
+  readonly clock?: () => number;
 }
 
 function candidates(m: MutationInfo, targets: readonly AnyTarget[], declaredOnly: boolean): AnyTarget[] {
@@ -40,18 +42,19 @@ function candidates(m: MutationInfo, targets: readonly AnyTarget[], declaredOnly
 
 export function checkMutation(m: MutationInfo, targets: readonly AnyTarget[], options: MutationCheckOptions = {}): MutationOutcome {
   // Wall time for the report only (outside every run, like checkTarget's `ms`).
-  const started = performance.now();
+  const clock = options.clock ?? (() => performance.now());
+  const started = clock();
   const tried: Array<{ target: string; semantics: Semantics; runs: number }> = [];
   for (const target of candidates(m, targets, options.declaredOnly ?? false)) {
     for (const semantics of target.semantics ?? (['current', 'otp25'] as const)) {
       const report = checkTarget(target, { numRuns: options.numRuns ?? 1000, mutation: m.id, semantics, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
       tried.push({ target: target.id, semantics, runs: report.numRuns });
       if (report.failure) {
-        return { mutation: m, caught: { target: target.id, semantics, runsToFailure: report.failure.runsToFailure, failure: report.failure }, tried, ms: performance.now() - started };
+        return { mutation: m, caught: { target: target.id, semantics, runsToFailure: report.failure.runsToFailure, failure: report.failure }, tried, ms: clock() - started };
       }
     }
   }
-  return { mutation: m, tried, ms: performance.now() - started };
+  return { mutation: m, tried, ms: clock() - started };
 }
 
 export function checkMutations(targets: readonly AnyTarget[], ids: readonly string[] = [], options: MutationCheckOptions = {}): MutationOutcome[] {

@@ -62,6 +62,14 @@ describe('beamcheck check', () => {
     expect(pipe.err).toBe('');
   });
 
+  it('with the clock fixed, --json output is byte-identical run to run (timings included)', async () => {
+    const args = ['check', 'test/safe-counter', 'test/racy-counter', ...LOAD, '--runs', '50', '--json'];
+    const [a, b] = [await cli(args), await cli(args)];
+    expect(a.out).toBe(b.out);
+    // The capture clock ticks 50 ms per read: each check reads it once before and once after.
+    expect((JSON.parse(a.out) as { targets: Array<{ ms: number }> }).targets.map((v) => v.ms)).toEqual([50, 50]);
+  });
+
   it('BEAMCHECK_RUNS sets the default run count', async () => {
     const r = await cli(['check', 'test/safe-counter', ...LOAD], { BEAMCHECK_RUNS: '7' });
     expect(r.out).toContain('holds (7 schedules');

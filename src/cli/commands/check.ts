@@ -34,14 +34,14 @@ export interface CheckCommandOptions extends CheckOptions {
   readonly single?: boolean;
 }
 
-function judge(target: AnyTarget, semantics: Semantics, options: CheckCommandOptions, progress: Progress): TargetVerdict {
+function judge(target: AnyTarget, semantics: Semantics, options: CheckCommandOptions, progress: Progress, io: Io): TargetVerdict {
   const expect = options.single ? 'holds' : (target.expect ?? 'holds');
   const base = { id: target.id, title: target.title, expect, ...(options.single && target.expect === 'fails' ? { predicted: 'fails' as const } : {}) };
   if (target.semantics && !target.semantics.includes(semantics)) {
     return { ...base, outcome: 'skipped', ok: true, runs: 0, ms: 0 };
   }
   progress.target(target.id);
-  const report = checkTarget(target, { ...options, semantics, onProgress: () => progress.tick() });
+  const report = checkTarget(target, { ...options, semantics, onProgress: () => progress.tick(), clock: () => io.clock() });
   const outcome = report.failure ? 'counterexample' : 'holds';
   const ok = outcome === 'holds' ? expect === 'holds' : expect === 'fails' && !report.failure!.nondeterministic;
   return { ...base, outcome, ok, runs: report.numRuns, ms: report.ms, report };
@@ -97,7 +97,7 @@ export function checkCommand(targets: readonly AnyTarget[], io: Io, options: Che
   const progress = new Progress(io);
   const verdicts: TargetVerdict[] = [];
   for (const target of targets) {
-    const v = judge(target, semantics, options, progress);
+    const v = judge(target, semantics, options, progress, io);
     verdicts.push(v);
     if (options.json) continue;
     progress.clear();

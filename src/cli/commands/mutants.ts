@@ -25,7 +25,7 @@ function row(o: MutationOutcome): string[] {
 export function mutantsCommand(catalog: Catalog, io: Io, ids: readonly string[], numRuns: number, json: boolean): number {
   for (const id of ids) if (!MUTATIONS.some((m) => m.id === id)) throw new UsageError(`unknown mutation "${id}" (known: ${MUTATIONS.map((m) => m.id).join(', ')})`);
   const targets = catalog.all;
-  const outcomes = checkMutations(targets, ids, { numRuns });
+  const outcomes = checkMutations(targets, ids, { numRuns, clock: () => io.clock() });
   const missed = outcomes.filter((o) => !o.caught).length;
   if (json) {
     io.out(

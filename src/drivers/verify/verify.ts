@@ -74,6 +74,8 @@ export async function verify(a: Driver, b: Driver, options: VerifyOptions): Prom
   } catch (e) {
     return { drivers: [ha, hb], labels: [a.label, b.label], capabilities, versionCases, completed, ms, driverError: driverErrorOf(e, a, b) };
   }
+  // Wall time per driver, for cases/s only: the drivers run outside any simulated run (the sim
+  // driver's own runs see virtual time through their guard).
   const timed = async (i: 0 | 1, d: Driver, c: Case) => {
     const t0 = performance.now();
     const r = await runCase(d, c);
