@@ -151,7 +151,7 @@ describe.skipIf(noBeam !== undefined)(`beamcheck verify against real OTP 25${noB
     const r = await cli(['verify', '--runtime', 'beam', '--runs', '20']);
     expect(r.out).toMatch(/^verify: Elixir 1\.14\.\d+ \/ OTP 25 \[beam\] against beamcheck simulator \(otp25 semantics\) \[sim \(otp25\)\]$/m);
     expect(r.out).toContain('✓ 20 cases agree');
-    expect(r.code).toBe(0);
+    expect(r.code, `${r.out}${r.err}`).toBe(0); // the whole report when it does not pass
   });
 });
 
